@@ -1,6 +1,8 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 
+const hasCli = require('fs').existsSync(join(__dirname, 'src/cli.ts'));
+
 module.exports = {
   output: {
     path: join(__dirname, 'dist'),
@@ -14,11 +16,14 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // cli.js: migrations and one-off commands, from the same code as the service.
+      additionalEntryPoints: hasCli ? [{ entryName: 'cli', entryPath: './src/cli.ts' }] : [],
       tsConfig: './tsconfig.app.json',
-      assets: ['./src/assets'],
+      assets: [],
       optimization: false,
       outputHashing: 'none',
-      generatePackageJson: false,
+      // dist/package.json lists exactly the runtime dependencies the bundle needs (for images).
+      generatePackageJson: true,
       sourceMap: true,
     }),
   ],

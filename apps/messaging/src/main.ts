@@ -1,21 +1,17 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { createLogger, installShutdownDeadline, loadConfigOrExit } from '@chairbook/platform';
+import { loadMessagingConfig } from './config/messaging.config';
+import { createMessagingApp } from './http-app';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function main() {
+  const config = loadConfigOrExit(() => loadMessagingConfig());
+  const logger = createLogger('messaging', config.logLevel);
+  const app = await createMessagingApp(config, logger);
+  installShutdownDeadline(app, logger, config.shutdownTimeoutMs);
+  await app.listen({ port: config.http.port, host: '0.0.0.0' });
+  logger.info({ port: config.http.port }, 'messaging listening');
 }
 
-bootstrap();
+main().catch((err) => {
+  process.stderr.write(`messaging failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,1 +1,4 @@
-export * from './lib/contracts.js';
+export * from './events/envelope';
+export * from './events/catalog';
+export * from './events/domain-event';
+export * from './events/topology';

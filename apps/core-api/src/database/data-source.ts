@@ -1,0 +1,12 @@
+import { mysqlDataSourceOptions, OutboxEventEntity } from '@chairbook/platform';
+import { DataSource } from 'typeorm';
+import type { CoreApiConfig } from '../config/core-api.config';
+import { coreMigrations } from './migrations';
+
+export function coreDataSourceOptions(config: CoreApiConfig) {
+  return mysqlDataSourceOptions(config.db, { entities: [OutboxEventEntity], migrations: coreMigrations });
+}
+
+export function createCoreDataSource(config: CoreApiConfig): DataSource {
+  return new DataSource(coreDataSourceOptions(config));
+}

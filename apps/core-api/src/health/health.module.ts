@@ -1,0 +1,11 @@
+import { RabbitMqHealthIndicator } from '@chairbook/platform';
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [HealthController],
+  providers: [RabbitMqHealthIndicator],
+})
+export class HealthModule {}

@@ -1,0 +1,4 @@
+import { InitialSchema1764000100000 } from './1764000100000-initial-schema';
+
+/** Every migration, in order, as classes so the bundled app finds them. */
+export const messagingMigrations = [InitialSchema1764000100000];

@@ -1,0 +1,11 @@
+import baseConfig from "../eslint.config.mjs";
+
+export default [
+    ...baseConfig,
+    {
+        ignores: [
+            "**/out-tsc",
+            "**/cdk.out"
+        ]
+    }
+];

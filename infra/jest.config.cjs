@@ -1,0 +1,12 @@
+const { readFileSync } = require('node:fs');
+const swc = JSON.parse(readFileSync(`${__dirname}/.spec.swcrc`, 'utf-8'));
+swc.swcrc = false;
+module.exports = {
+  displayName: require('./package.json').name,
+  preset: '../jest.preset.js',
+  testEnvironment: 'node',
+  transform: { '^.+\\.[tj]s$': ['@swc/jest', swc] },
+  moduleFileExtensions: ['ts', 'js'],
+  // Synthesising all eleven stacks (with cdk-nag) takes a few seconds per spec file.
+  testTimeout: 60000,
+};

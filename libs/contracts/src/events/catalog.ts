@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const id = z.string().min(1).max(64);
+const instant = z.iso.datetime({ offset: true });
+
+const consents = {
+  smsReminderConsent: z.boolean(),
+  emailReminderConsent: z.boolean(),
+  smsMarketingConsent: z.boolean(),
+  emailMarketingConsent: z.boolean(),
+};
+
+const appointmentSnapshot = z.object({
+  appointmentId: id,
+  bookingId: id.nullable(),
+  clientId: id,
+  staffId: id,
+  serviceId: id,
+  serviceName: z.string(),
+  staffName: z.string(),
+  /** UTC instants; consumers render them in the branch's time zone. */
+  startTime: instant,
+  endTime: instant,
+  state: z.string(),
+  activationState: z.string(),
+  source: z.enum(['API', 'ONLINE']).optional(),
+});
+
+/**
+ * Every event type the platform publishes, with its current contract version and the schema
+ * of its `data`. Add a type here before publishing it; change a schema only by adding a new
+ * version (consumers must keep reading the old one until no publisher sends it).
+ */
+export const eventCatalog = {
+  'business.created': {
+    version: 1,
+    schema: z.object({ businessId: id, name: z.string().min(1) }),
+  },
+  'branch.created': {
+    version: 1,
+    schema: z.object({
+      branchId: id,
+      name: z.string().min(1),
+      slug: z.string().min(1),
+      timeZone: z.string().min(1),
+      country: z.string().length(2),
+      currency: z.string().length(3),
+    }),
+  },
+  'branch.updated': {
+    version: 1,
+    schema: z.object({
+      branchId: id,
+      name: z.string().min(1),
+      slug: z.string().min(1),
+      timeZone: z.string().min(1),
+      country: z.string().length(2),
+      currency: z.string().length(3),
+    }),
+  },
+  'client.created': {
+    version: 1,
+    schema: z.object({
+      clientId: id,
+      firstName: z.string(),
+      lastName: z.string(),
+      mobile: z.string().nullable(),
+      email: z.string().nullable(),
+      ...consents,
+    }),
+  },
+  'client.updated': {
+    version: 1,
+    schema: z.object({
+      clientId: id,
+      firstName: z.string(),
+      lastName: z.string(),
+      mobile: z.string().nullable(),
+      email: z.string().nullable(),
+      ...consents,
+    }),
+  },
+  'client.consent_changed': {
+    version: 1,
+    schema: z.object({ clientId: id, ...consents }),
+  },
+  'appointment.booked': { version: 1, schema: appointmentSnapshot },
+  'appointment.rescheduled': {
+    version: 1,
+    schema: appointmentSnapshot.extend({ previousStartTime: instant, previousEndTime: instant }),
+  },
+  'appointment.cancelled': { version: 1, schema: appointmentSnapshot },
+  'appointment.confirmed': { version: 1, schema: appointmentSnapshot },
+  'appointment.checked_in': { version: 1, schema: appointmentSnapshot },
+  'appointment.started': { version: 1, schema: appointmentSnapshot },
+  'appointment.completed': { version: 1, schema: appointmentSnapshot },
+  'appointment.no_show': { version: 1, schema: appointmentSnapshot },
+} as const;
+
+export type EventType = keyof typeof eventCatalog;
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['schema']>;
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(eventCatalog, type);
+}

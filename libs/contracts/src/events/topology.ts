@@ -1,0 +1,21 @@
+/**
+ * The durable queues each consuming service owns on the domain events exchange. Publishers
+ * declare them too (same arguments), so events published before a consumer ever started are
+ * kept for it instead of being dropped as unroutable.
+ */
+export interface ConsumerQueue {
+  queue: string;
+  bindings: string[];
+  /** Deliveries before a message that keeps failing is dead-lettered. */
+  deliveryLimit: number;
+}
+
+export const consumerQueues = {
+  messagingCoreEvents: {
+    queue: 'messaging.core-events',
+    bindings: ['business.*', 'branch.*', 'client.*', 'appointment.*', 'purchase.*'],
+    deliveryLimit: 10,
+  },
+} as const satisfies Record<string, ConsumerQueue>;
+
+export const allConsumerQueues: ConsumerQueue[] = Object.values(consumerQueues).map((q) => ({ ...q, bindings: [...q.bindings] }));

@@ -1,0 +1,97 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { currentRequestId } from '../logging/request-context';
+import { ApiErrorBody, codeForStatus } from './api-error';
+
+/** Errors raised by the HTTP platforms before Nest sees the request (body parsing, limits). */
+interface PlatformError {
+  statusCode?: number;
+  status?: number;
+  code?: string;
+  type?: string;
+  message?: string;
+}
+
+function platformError(error: unknown): { status: number; code: string; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const e = error as PlatformError;
+  const status = e.statusCode ?? e.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  // express body-parser and fastify's JSON parser both report a broken body as a 400.
+  if (e.type === 'entity.parse.failed' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(e.message ?? '')) {
+    return { status: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' };
+  }
+  if (status === 413 || e.type === 'entity.too.large' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
+  }
+  if (status === 415 || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' };
+  }
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, code: 'MALFORMED_JSON', message: 'The request body is empty' };
+  }
+  return { status, code: codeForStatus(status), message: e.message ?? 'Bad request' };
+}
+
+/**
+ * Turns every error into the one JSON shape (`ApiErrorBody`). Unknown errors become a 500
+ * with a generic message; the details go to the log with the request id.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly logger: Logger,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const requestId = currentRequestId();
+    let status: number;
+    let body: ApiErrorBody;
+
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response) {
+        body = { ...(response as ApiErrorBody) };
+      } else {
+        const message =
+          typeof response === 'string'
+            ? response
+            : String((response as { message?: unknown }).message ?? exception.message);
+        const malformedJson = status === 400 && /JSON/i.test(message);
+        body = malformedJson
+          ? { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }
+          : { code: codeForStatus(status), message: status === 404 ? 'No such route or resource' : message };
+      }
+    } else {
+      const mapped = platformError(exception);
+      if (mapped) {
+        status = mapped.status;
+        body = { code: mapped.code, message: mapped.message };
+      } else {
+        status = HttpStatus.INTERNAL_SERVER_ERROR;
+        body = { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; quote the request id to support' };
+      }
+    }
+    if (status >= 500) {
+      this.logger.error({ err: exception, status }, 'request failed');
+    }
+    if (requestId) body.requestId = requestId;
+    // Phorest's error fields too, so integrations that read `detail`/`errorCode` keep working.
+    body.statusCode = status;
+    body.errorCode ??= body.code;
+    body.detail ??= body.message;
+    if (requestId) body.id ??= requestId;
+
+    const adapter = this.adapterHost.httpAdapter;
+    const response = ctx.getResponse();
+    if (status === 429 && body['retryAfterSeconds'] !== undefined) {
+      adapter.setHeader(response, 'Retry-After', String(body['retryAfterSeconds']));
+    }
+    adapter.reply(response, body, status);
+  }
+}

@@ -1,0 +1,141 @@
+import type { DomainEvent } from '@chairbook/contracts';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import { currentRequestId, REQUEST_ID_HEADER } from '../logging/request-context';
+import { isTransientDbError } from '../database/mysql';
+import { RabbitMqClient } from '../rabbitmq/rabbitmq-client';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+/** Adds events to the outbox inside the caller's transaction. */
+export async function appendToOutbox(manager: EntityManager, events: DomainEvent[]): Promise<void> {
+  if (!events.length) return;
+  const requestId = currentRequestId() ?? null;
+  const now = new Date();
+  await manager.insert(
+    OutboxEventEntity,
+    events.map((event) => ({
+      eventId: event.id,
+      type: event.type,
+      payload: JSON.stringify(event),
+      requestId,
+      createdAt: now,
+      publishedAt: null,
+      attempts: 0,
+      lastError: null,
+    })),
+  );
+}
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * Moves committed outbox rows to RabbitMQ. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
+ * any number of service copies can relay side by side without publishing a row twice; a row
+ * is marked published only after the broker confirmed it, so a crash or broker outage delays
+ * events and never loses them (consumers drop the rare duplicate by event id).
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  private wakeRequested = false;
+  private consecutiveFailures = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly broker: RabbitMqClient,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions = {},
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Ask for an immediate pass (after a transaction that wrote events commits). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass: publish up to a batch; returns how many rows were published. */
+  async relayOnce(): Promise<number> {
+    if (!this.broker.isConnected()) return 0;
+    const batchSize = this.options.batchSize ?? 200;
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { seq: string; payload: string; type: string; event_id: string; request_id: string | null }[] =
+        await manager.query(
+          `SELECT seq, event_id, type, payload, request_id FROM outbox_event
+            WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
+          [batchSize],
+        );
+      if (!rows.length) return 0;
+      const results = await Promise.allSettled(
+        rows.map((row) =>
+          this.broker.publish(row.type, Buffer.from(row.payload), {
+            messageId: row.event_id,
+            type: row.type,
+            headers: row.request_id ? { [REQUEST_ID_HEADER]: row.request_id } : {},
+          }),
+        ),
+      );
+      const published = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.seq);
+      const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.seq);
+      if (published.length) {
+        await manager.query(`UPDATE outbox_event SET published_at = NOW(3) WHERE seq IN (?)`, [published]);
+      }
+      if (failed.length) {
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+        await manager.query(
+          `UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE seq IN (?)`,
+          [String(reason?.message ?? reason).slice(0, 500), failed],
+        );
+      }
+      return published.length;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async loop(): Promise<void> {
+    const idle = this.options.pollIntervalMs ?? 250;
+    let next = idle;
+    try {
+      this.wakeRequested = false;
+      const count = await this.relayOnce();
+      this.consecutiveFailures = 0;
+      // A full batch means more may be waiting: go again at once.
+      if (count >= (this.options.batchSize ?? 200) || this.wakeRequested) next = 0;
+    } catch (err) {
+      this.consecutiveFailures++;
+      next = Math.min(5_000, idle * 2 ** Math.min(this.consecutiveFailures, 5));
+      const log = isTransientDbError(err) ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
+      if (this.consecutiveFailures === 1 || this.consecutiveFailures % 20 === 0) log({ err }, 'outbox relay pass failed; will retry');
+    }
+    this.schedule(next);
+  }
+}
