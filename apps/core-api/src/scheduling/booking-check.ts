@@ -1,6 +1,18 @@
-import { ANONYMOUS_CLIENT, prepareClient, prepareContext, type PreparedClient, type PreparedStaff } from './context';
+import {
+  ANONYMOUS_CLIENT,
+  prepareClient,
+  prepareContext,
+  type PreparedClient,
+  type PreparedStaff,
+} from './context';
 import { effectiveTiming, qualificationOf } from './placement';
-import { checkOnlineStart, checkResourceSuitability, evaluatePlacement, RequestLedger, type Refusal } from './rules';
+import {
+  checkOnlineStart,
+  checkResourceSuitability,
+  evaluatePlacement,
+  RequestLedger,
+  type Refusal,
+} from './rules';
 import type {
   BookingCheckResult,
   BookingRefused,
@@ -34,12 +46,13 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
   const ctx = prepareContext(input);
   const online = input.online !== undefined;
   const { schedules } = input;
-  if (schedules.length === 0) throw new Error('checkBooking needs at least one schedule');
+  if (schedules.length === 0)
+    throw new Error('checkBooking needs at least one schedule');
 
   const eligible: Array<{ service: ServiceRule; staff: PreparedStaff }> = [];
   for (const [index, schedule] of schedules.entries()) {
     const service = ctx.services.get(schedule.serviceId);
-    const staff = ctx.staffById.get(schedule.staffId);
+    const staff = ctx.staff(schedule.staffId);
     if (!service || !staff || !qualificationOf(staff.calendar, service)) {
       return refused(index, {
         code: 'STAFF_UNQUALIFIED',
@@ -47,19 +60,31 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
       });
     }
     if (online && !service.onlineBookable) {
-      return refused(index, { code: 'SERVICE_NOT_ONLINE_BOOKABLE', reason: `service ${service.id} is not bookable online` });
+      return refused(index, {
+        code: 'SERVICE_NOT_ONLINE_BOOKABLE',
+        reason: `service ${service.id} is not bookable online`,
+      });
     }
     if (online && !staff.calendar.onlineBookable) {
-      return refused(index, { code: 'STAFF_NOT_ONLINE_BOOKABLE', reason: `staff ${staff.id} is not bookable online` });
+      return refused(index, {
+        code: 'STAFF_NOT_ONLINE_BOOKABLE',
+        reason: `staff ${staff.id} is not bookable online`,
+      });
     }
-    const unsuitable = checkResourceSuitability(service, schedule.roomId, schedule.machineId);
+    const unsuitable = checkResourceSuitability(
+      service,
+      schedule.roomId,
+      schedule.machineId,
+    );
     if (unsuitable) return refused(index, unsuitable);
     eligible.push({ service, staff });
   }
 
   if (online) {
     const bookingStart = Math.min(...schedules.map((s) => s.start));
-    const leading = schedules.flatMap((s, i) => (s.start === bookingStart ? [i] : []));
+    const leading = schedules.flatMap((s, i) =>
+      s.start === bookingStart ? [i] : [],
+    );
     const outside = checkOnlineStart(
       ctx,
       bookingStart,
@@ -69,33 +94,54 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
   }
 
   const clients = new Map<string, PreparedClient>();
-  for (const client of input.clients ?? []) clients.set(client.id, prepareClient(client));
+  for (const client of input.clients ?? [])
+    clients.set(client.id, prepareClient(client));
   const ledger = new RequestLedger();
   const resolved: ResolvedSchedule[] = [];
   for (const [index, schedule] of schedules.entries()) {
     const { service, staff } = eligible[index];
     const clientKey = schedule.clientId ?? ANONYMOUS_CLIENT;
-    const client = clients.get(clientKey) ?? { key: clientKey, appointments: [] };
+    const client = clients.get(clientKey) ?? {
+      key: clientKey,
+      appointments: [],
+    };
     const outcome = evaluatePlacement(ctx, ledger, {
       service,
       staff,
-      timing: effectiveTiming(service, qualificationOf(staff.calendar, service)),
+      timing: effectiveTiming(
+        service,
+        qualificationOf(staff.calendar, service),
+      ),
       start: schedule.start,
       client,
       ...(schedule.roomId !== undefined ? { roomId: schedule.roomId } : {}),
-      ...(schedule.machineId !== undefined ? { machineId: schedule.machineId } : {}),
+      ...(schedule.machineId !== undefined
+        ? { machineId: schedule.machineId }
+        : {}),
     });
     if (!outcome.ok) return refused(index, outcome);
     ledger.push(outcome.accepted);
 
     const { placement, roomId, machineId } = outcome.accepted;
     const resourceUsages: ResourceUsage[] = [];
-    if (roomId !== undefined) resourceUsages.push({ kind: 'room', resourceId: roomId, ...placement.fullSpan });
-    if (machineId !== undefined) resourceUsages.push({ kind: 'machine', resourceId: machineId, ...placement.fullSpan });
+    if (roomId !== undefined)
+      resourceUsages.push({
+        kind: 'room',
+        resourceId: roomId,
+        ...placement.fullSpan,
+      });
+    if (machineId !== undefined)
+      resourceUsages.push({
+        kind: 'machine',
+        resourceId: machineId,
+        ...placement.fullSpan,
+      });
     resolved.push({
       serviceId: service.id,
       staffId: staff.id,
-      ...(schedule.clientId !== undefined ? { clientId: schedule.clientId } : {}),
+      ...(schedule.clientId !== undefined
+        ? { clientId: schedule.clientId }
+        : {}),
       start: placement.start,
       end: placement.end,
       ...(roomId !== undefined ? { roomId } : {}),
@@ -109,5 +155,10 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
 }
 
 function refused(scheduleIndex: number, refusal: Refusal): BookingRefused {
-  return { ok: false, code: refusal.code, scheduleIndex, reason: refusal.reason };
+  return {
+    ok: false,
+    code: refusal.code,
+    scheduleIndex,
+    reason: refusal.reason,
+  };
 }

@@ -52,5 +52,9 @@ export { localDateOf, localDayBounds, localToInstant } from './time-zone';
 export { resolveWorkingIntervals } from './roster';
 export { effectiveTiming, stylistBlocks } from './placement';
 export { DEFAULT_SLOT_STEP_MINUTES } from './context';
-export { DEFAULT_MAX_SEARCH_NODES_PER_START, findSlots, gridStartTimes } from './slots';
+export {
+  DEFAULT_MAX_SEARCH_NODES_PER_START,
+  findSlots,
+  gridStartTimes,
+} from './slots';
 export { checkBooking } from './booking-check';

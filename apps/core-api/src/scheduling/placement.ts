@@ -1,5 +1,11 @@
 import { MINUTE_MS } from './time-zone';
-import type { Instant, Interval, ServiceRule, ServiceTiming, StaffQualification } from './types';
+import type {
+  Instant,
+  Interval,
+  ServiceRule,
+  ServiceTiming,
+  StaffQualification,
+} from './types';
 
 /**
  * Where a service placed at a start instant puts the stylist, the client and
@@ -26,9 +32,16 @@ export interface Placement {
  * overridden duration it is dropped, which conservatively occupies the stylist
  * for the whole service.
  */
-export function effectiveTiming(service: ServiceTiming, qualification?: StaffQualification): ServiceTiming {
-  const durationMinutes = qualification?.durationMinutes ?? service.durationMinutes;
-  const gap = service.gap && gapFits(service.gap, durationMinutes) ? service.gap : undefined;
+export function effectiveTiming(
+  service: ServiceTiming,
+  qualification?: StaffQualification,
+): ServiceTiming {
+  const durationMinutes =
+    qualification?.durationMinutes ?? service.durationMinutes;
+  const gap =
+    service.gap && gapFits(service.gap, durationMinutes)
+      ? service.gap
+      : undefined;
   return {
     durationMinutes,
     bufferAfterMinutes: service.bufferAfterMinutes ?? 0,
@@ -36,7 +49,10 @@ export function effectiveTiming(service: ServiceTiming, qualification?: StaffQua
   };
 }
 
-function gapFits(gap: NonNullable<ServiceTiming['gap']>, durationMinutes: number): boolean {
+function gapFits(
+  gap: NonNullable<ServiceTiming['gap']>,
+  durationMinutes: number,
+): boolean {
   return (
     gap.startAfterMinutes >= 0 &&
     gap.durationMinutes > 0 &&
@@ -46,10 +62,13 @@ function gapFits(gap: NonNullable<ServiceTiming['gap']>, durationMinutes: number
 
 function assertValidTiming(timing: ServiceTiming): void {
   const buffer = timing.bufferAfterMinutes ?? 0;
-  if (!(Number.isFinite(timing.durationMinutes) && timing.durationMinutes > 0)) {
+  if (!(
+    Number.isFinite(timing.durationMinutes) && timing.durationMinutes > 0
+  )) {
     throw new Error(`Invalid service duration: ${timing.durationMinutes}`);
   }
-  if (!(Number.isFinite(buffer) && buffer >= 0)) throw new Error(`Invalid service buffer: ${buffer}`);
+  if (!(Number.isFinite(buffer) && buffer >= 0))
+    throw new Error(`Invalid service buffer: ${buffer}`);
 }
 
 /**
@@ -57,7 +76,10 @@ function assertValidTiming(timing: ServiceTiming): void {
  * `[S, S+gapStart)` and `[S+gapStart+gapDuration, S+duration+buffer)`, or one
  * block `[S, S+duration+buffer)` without a (fitting) gap. Empty blocks are left out.
  */
-export function stylistBlocks(timing: ServiceTiming, start: Instant): Interval[] {
+export function stylistBlocks(
+  timing: ServiceTiming,
+  start: Instant,
+): Interval[] {
   return placeService(timing, start).stylistBlocks.slice();
 }
 
@@ -65,11 +87,18 @@ export function placeService(timing: ServiceTiming, start: Instant): Placement {
   assertValidTiming(timing);
   const end = start + timing.durationMinutes * MINUTE_MS;
   const fullEnd = end + (timing.bufferAfterMinutes ?? 0) * MINUTE_MS;
-  const gap = timing.gap && gapFits(timing.gap, timing.durationMinutes) ? timing.gap : undefined;
+  const gap =
+    timing.gap && gapFits(timing.gap, timing.durationMinutes)
+      ? timing.gap
+      : undefined;
   const blocks: Interval[] = gap
     ? [
         { start, end: start + gap.startAfterMinutes * MINUTE_MS },
-        { start: start + (gap.startAfterMinutes + gap.durationMinutes) * MINUTE_MS, end: fullEnd },
+        {
+          start:
+            start + (gap.startAfterMinutes + gap.durationMinutes) * MINUTE_MS,
+          end: fullEnd,
+        },
       ].filter((b) => b.start < b.end)
     : [{ start, end: fullEnd }];
   return {
@@ -83,8 +112,12 @@ export function placeService(timing: ServiceTiming, start: Instant): Placement {
 
 /** The staff member's qualification for `service`; undefined = unqualified. */
 export function qualificationOf(
-  staff: { readonly qualifications: Readonly<Record<string, StaffQualification>> },
+  staff: {
+    readonly qualifications: Readonly<Record<string, StaffQualification>>;
+  },
   service: ServiceRule,
 ): StaffQualification | undefined {
-  return Object.hasOwn(staff.qualifications, service.id) ? staff.qualifications[service.id] : undefined;
+  return Object.hasOwn(staff.qualifications, service.id)
+    ? staff.qualifications[service.id]
+    : undefined;
 }

@@ -6,7 +6,12 @@ import {
   wallTimeToInstant,
   zoneOf,
 } from './time-zone';
-import type { Interval, RosterInput, RosterOverride, WallTimeRange } from './types';
+import type {
+  Interval,
+  RosterInput,
+  RosterOverride,
+  WallTimeRange,
+} from './types';
 
 /**
  * Resolve a weekly roster with dated overrides into merged UTC working
@@ -28,7 +33,8 @@ export function resolveWorkingIntervals(input: RosterInput): Interval[] {
   const firstDay = parseLocalDate(input.fromDate);
   const lastDay = parseLocalDate(input.toDate);
   const overrides = new Map<number, RosterOverride>();
-  for (const override of input.overrides ?? []) overrides.set(parseLocalDate(override.date), override);
+  for (const override of input.overrides ?? [])
+    overrides.set(parseLocalDate(override.date), override);
 
   const shifts: Interval[] = [];
   for (let day = firstDay; day <= lastDay; day++) {
@@ -54,4 +60,3 @@ function rangesFor(
   if (override) return override.kind === 'dayOff' ? [] : override.intervals;
   return input.weekly[isoWeekdayOf(day)] ?? [];
 }
-

@@ -1,13 +1,24 @@
-import { containedInMerged, overlaps, overlapsMerged, peakOccupancy } from './intervals';
+import {
+  containedInMerged,
+  overlaps,
+  overlapsMerged,
+  peakOccupancy,
+} from './intervals';
 import { placeService, type Placement } from './placement';
 import {
   isOnGrid,
   type PreparedClient,
   type PreparedContext,
-  type PreparedResource,
   type PreparedStaff,
 } from './context';
-import type { Instant, Interval, RefusalCode, ResourceKind, ServiceRule, ServiceTiming } from './types';
+import type {
+  Instant,
+  Interval,
+  RefusalCode,
+  ResourceKind,
+  ServiceRule,
+  ServiceTiming,
+} from './types';
 
 /**
  * The one rule set. `findSlots` and `checkBooking` both place services
@@ -62,12 +73,19 @@ export class RequestLedger {
 
   stylistOverlaps(staffId: string, blocks: readonly Interval[]): boolean {
     return this.entries.some(
-      (e) => e.staffId === staffId && e.placement.stylistBlocks.some((mine) => blocks.some((b) => overlaps(mine, b))),
+      (e) =>
+        e.staffId === staffId &&
+        e.placement.stylistBlocks.some((mine) =>
+          blocks.some((b) => overlaps(mine, b)),
+        ),
     );
   }
 
   clientOverlaps(clientKey: string, span: Interval): boolean {
-    return this.entries.some((e) => e.clientKey === clientKey && overlaps(e.placement.clientSpan, span));
+    return this.entries.some(
+      (e) =>
+        e.clientKey === clientKey && overlaps(e.placement.clientSpan, span),
+    );
   }
 
   resourceUsages(kind: ResourceKind, id: string): Interval[] {
@@ -91,10 +109,19 @@ export function checkResourceSuitability(
   machineId: string | undefined,
 ): Refusal | undefined {
   if (roomId !== undefined && !(service.roomIds ?? []).includes(roomId)) {
-    return { code: 'RESOURCE_NOT_SUITABLE', reason: `room ${roomId} is not a room of service ${service.id}` };
+    return {
+      code: 'RESOURCE_NOT_SUITABLE',
+      reason: `room ${roomId} is not a room of service ${service.id}`,
+    };
   }
-  if (machineId !== undefined && !(service.machineIds ?? []).includes(machineId)) {
-    return { code: 'RESOURCE_NOT_SUITABLE', reason: `machine ${machineId} is not a machine of service ${service.id}` };
+  if (
+    machineId !== undefined &&
+    !(service.machineIds ?? []).includes(machineId)
+  ) {
+    return {
+      code: 'RESOURCE_NOT_SUITABLE',
+      reason: `machine ${machineId} is not a machine of service ${service.id}`,
+    };
   }
   return undefined;
 }
@@ -114,24 +141,58 @@ export function evaluatePlacement(
   const span = placement.fullSpan;
 
   if (!containedInMerged(staff.available, span.start, span.end)) {
-    return refuse('STAFF_NOT_WORKING', `staff ${staff.id} is not working throughout the service`);
+    return refuse(
+      'STAFF_NOT_WORKING',
+      `staff ${staff.id} is not working throughout the service`,
+    );
   }
   if (
-    placement.stylistBlocks.some((b) => overlapsMerged(staff.busy, b.start, b.end)) ||
+    placement.stylistBlocks.some((b) =>
+      overlapsMerged(staff.busy, b.start, b.end),
+    ) ||
     ledger.stylistOverlaps(staff.id, placement.stylistBlocks)
   ) {
     return refuse('STAFF_DOUBLE_BOOKED', `staff ${staff.id} is busy`);
   }
   if (
-    overlapsMerged(client.appointments, placement.clientSpan.start, placement.clientSpan.end) ||
+    overlapsMerged(
+      client.appointments,
+      placement.clientSpan.start,
+      placement.clientSpan.end,
+    ) ||
     ledger.clientOverlaps(client.key, placement.clientSpan)
   ) {
-    return refuse('CLIENT_ALREADY_BOOKED_THIS_TIME', 'the client already has an appointment at this time');
+    return refuse(
+      'CLIENT_ALREADY_BOOKED_THIS_TIME',
+      'the client already has an appointment at this time',
+    );
   }
-  const roomId = pickResource(ctx.rooms, 'room', service.roomIds, request.roomId, span, ledger);
-  if (roomId === null) return refuse('EXCEEDED_ROOM_CAPACITY', `no room free for service ${service.id}`);
-  const machineId = pickResource(ctx.machines, 'machine', service.machineIds, request.machineId, span, ledger);
-  if (machineId === null) return refuse('EXCEEDED_ROOM_CAPACITY', `no machine free for service ${service.id}`);
+  const roomId = pickResource(
+    ctx,
+    'room',
+    service.roomIds,
+    request.roomId,
+    span,
+    ledger,
+  );
+  if (roomId === null)
+    return refuse(
+      'EXCEEDED_ROOM_CAPACITY',
+      `no room free for service ${service.id}`,
+    );
+  const machineId = pickResource(
+    ctx,
+    'machine',
+    service.machineIds,
+    request.machineId,
+    span,
+    ledger,
+  );
+  if (machineId === null)
+    return refuse(
+      'EXCEEDED_ROOM_CAPACITY',
+      `no machine free for service ${service.id}`,
+    );
 
   return {
     ok: true,
@@ -151,7 +212,7 @@ export function evaluatePlacement(
  * whole span. Ids missing from the resource list have no capacity.
  */
 function pickResource(
-  resources: ReadonlyMap<string, PreparedResource>,
+  ctx: PreparedContext,
   kind: ResourceKind,
   allowed: readonly string[] | undefined,
   requested: string | undefined,
@@ -159,11 +220,17 @@ function pickResource(
   ledger: RequestLedger,
 ): string | undefined | null {
   if (!allowed || allowed.length === 0) return undefined;
-  const candidates = requested !== undefined ? [requested] : [...allowed].sort(compareIds);
+  const candidates =
+    requested !== undefined ? [requested] : [...allowed].sort(compareIds);
   for (const id of candidates) {
-    const resource = resources.get(id);
+    const resource = ctx.resource(kind, id);
     if (!resource) continue;
-    const peak = peakOccupancy(resource.profile, span.start, span.end, ledger.resourceUsages(kind, id));
+    const peak = peakOccupancy(
+      resource.profile,
+      span.start,
+      span.end,
+      ledger.resourceUsages(kind, id),
+    );
     if (peak < resource.capacity) return id;
   }
   return null;
@@ -177,7 +244,11 @@ function compareIds(a: string, b: string): number {
  * A start time that may be offered: on the grid, or the moment one of
  * `startingStaff` (the stylist(s) whose service begins then) becomes free.
  */
-export function isCandidateStart(ctx: PreparedContext, t: Instant, startingStaff: readonly PreparedStaff[]): boolean {
+export function isCandidateStart(
+  ctx: PreparedContext,
+  t: Instant,
+  startingStaff: readonly PreparedStaff[],
+): boolean {
   return isOnGrid(ctx, t) || startingStaff.some((s) => s.freeMoments.has(t));
 }
 
@@ -189,10 +260,21 @@ export function checkOnlineStart(
 ): Refusal | undefined {
   const window = ctx.online;
   if (!window) return undefined;
-  if (start < window.earliestStart) return { code: 'OUTSIDE_BOOKING_WINDOW', reason: 'earlier than the minimum notice' };
-  if (start >= window.horizonEnd) return { code: 'OUTSIDE_BOOKING_WINDOW', reason: 'beyond the booking horizon' };
+  if (start < window.earliestStart)
+    return {
+      code: 'OUTSIDE_BOOKING_WINDOW',
+      reason: 'earlier than the minimum notice',
+    };
+  if (start >= window.horizonEnd)
+    return {
+      code: 'OUTSIDE_BOOKING_WINDOW',
+      reason: 'beyond the booking horizon',
+    };
   if (!isCandidateStart(ctx, start, startingStaff)) {
-    return { code: 'OUTSIDE_BOOKING_WINDOW', reason: 'not an offered start time (off the grid)' };
+    return {
+      code: 'OUTSIDE_BOOKING_WINDOW',
+      reason: 'not an offered start time (off the grid)',
+    };
   }
   return undefined;
 }

@@ -24,7 +24,8 @@ export const HOUR = 60 * MINUTE;
 
 /** Local wall time on DAY in Dublin; "+1 HH:mm" for the following day. */
 export function t(time: string): Instant {
-  if (time.startsWith('+1 ')) return localToInstant(DUBLIN, '2026-06-11', time.slice(3));
+  if (time.startsWith('+1 '))
+    return localToInstant(DUBLIN, '2026-06-11', time.slice(3));
   return localToInstant(DUBLIN, DAY, time);
 }
 
@@ -52,13 +53,17 @@ export function isoUtc(instant: Instant): string {
   return new Date(instant).toISOString().replace(':00.000Z', 'Z');
 }
 
-export function service(id: string, rule: Partial<Omit<ServiceRule, 'id'>> = {}): ServiceRule {
+export function service(
+  id: string,
+  rule: Partial<Omit<ServiceRule, 'id'>> = {},
+): ServiceRule {
   return { id, durationMinutes: 30, onlineBookable: true, ...rule };
 }
 
 export interface StaffSpec {
   /** Service ids, or a full qualification map. */
-  readonly can?: readonly string[] | Readonly<Record<string, StaffQualification>>;
+  readonly can?:
+    readonly string[] | Readonly<Record<string, StaffQualification>>;
   readonly working?: readonly Interval[];
   readonly blocked?: readonly Interval[];
   readonly busy?: readonly Interval[];
@@ -81,7 +86,11 @@ export function stylist(id: string, spec: StaffSpec = {}): StaffCalendar {
   };
 }
 
-export function resource(id: string, capacity: number, usages: readonly Interval[] = []): ResourceCalendar {
+export function resource(
+  id: string,
+  capacity: number,
+  usages: readonly Interval[] = [],
+): ResourceCalendar {
   return { id, capacity, usages };
 }
 

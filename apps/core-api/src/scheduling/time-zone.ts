@@ -16,16 +16,82 @@ export const DAY_MS = 86_400_000;
 
 /** Ensures that a search over offsets near a wall time sees both sides of a transition. */
 const OFFSET_PROBE_MS = DAY_MS;
+/** Bound on memoised UTC days per zone (a few years' worth); the memo is simply reset past it. */
+const MAX_MEMO_DAYS = 20_000;
 
-export function zoneOf(timeZone: string): IANAZone {
-  const zone = IANAZone.create(timeZone);
-  if (!zone.isValid) throw new Error(`Unknown IANA time zone: ${timeZone}`);
-  return zone;
+interface UtcDayOffsets {
+  /** Offset (ms) from the start of the UTC day... */
+  readonly before: number;
+  /** ...until this instant (Infinity when the offset does not change that day)... */
+  readonly transition: Instant;
+  /** ...and from then on. */
+  readonly after: number;
 }
 
-/** Offset of `zone` at `instant`, in milliseconds (local = UTC + offset). */
-function offsetMs(zone: IANAZone, instant: Instant): number {
-  return zone.offset(instant) * MINUTE_MS;
+/**
+ * An IANA zone with its UTC offsets memoised per UTC day. Luxon's
+ * `IANAZone.offset` goes through `Intl` and costs microseconds; a slot search
+ * asks for thousands of offsets, nearly all on the same few days. A day whose
+ * offset differs between its two ends has its transition located once by
+ * binary search. (Assumes at most one transition per UTC day, true of all
+ * modern tz data.)
+ */
+export class ZoneClock {
+  private readonly days = new Map<number, UtcDayOffsets>();
+
+  constructor(private readonly zone: IANAZone) {}
+
+  get name(): string {
+    return this.zone.name;
+  }
+
+  /** Offset at `instant`, in milliseconds (local = UTC + offset). */
+  offsetMs(instant: Instant): number {
+    const day = Math.floor(instant / DAY_MS);
+    let entry = this.days.get(day);
+    if (!entry) {
+      if (this.days.size >= MAX_MEMO_DAYS) this.days.clear();
+      entry = this.offsetsOfUtcDay(day);
+      this.days.set(day, entry);
+    }
+    return instant < entry.transition ? entry.before : entry.after;
+  }
+
+  private rawOffsetMs(instant: Instant): number {
+    return this.zone.offset(instant) * MINUTE_MS;
+  }
+
+  private offsetsOfUtcDay(day: number): UtcDayOffsets {
+    let lo = day * DAY_MS;
+    let hi = lo + DAY_MS;
+    const before = this.rawOffsetMs(lo);
+    const after = this.rawOffsetMs(hi);
+    if (before === after)
+      return { before, transition: Number.POSITIVE_INFINITY, after };
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.rawOffsetMs(mid) === before) lo = mid;
+      else hi = mid;
+    }
+    return { before, transition: hi, after };
+  }
+}
+
+const clocks = new Map<string, ZoneClock>();
+
+export function zoneOf(timeZone: string): ZoneClock {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    const zone = IANAZone.create(timeZone);
+    if (!zone.isValid) throw new Error(`Unknown IANA time zone: ${timeZone}`);
+    clock = new ZoneClock(zone);
+    clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
+function offsetMs(zone: ZoneClock, instant: Instant): number {
+  return zone.offsetMs(instant);
 }
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -33,8 +99,13 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** `yyyy-MM-dd` -> epoch day. Throws on malformed or impossible dates. */
 export function parseLocalDate(date: LocalDate): number {
   const match = LOCAL_DATE.exec(date);
-  if (!match) throw new Error(`Invalid local date (expected yyyy-MM-dd): ${date}`);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (!match)
+    throw new Error(`Invalid local date (expected yyyy-MM-dd): ${date}`);
+  const [year, month, day] = [
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3]),
+  ];
   const ms = Date.UTC(year, month - 1, day);
   const roundTrip = new Date(ms);
   if (roundTrip.getUTCMonth() !== month - 1 || roundTrip.getUTCDate() !== day) {
@@ -49,7 +120,7 @@ export function formatLocalDate(epochDay: number): LocalDate {
 
 /** ISO weekday (1 = Monday) of an epoch day; 1970-01-01 was a Thursday. */
 export function isoWeekdayOf(epochDay: number): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
-  return ((((epochDay + 3) % 7) + 7) % 7 + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  return (((((epochDay + 3) % 7) + 7) % 7) + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
 }
 
 /**
@@ -63,7 +134,11 @@ export function isoWeekdayOf(epochDay: number): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
  *   to 02:00 gives 02:00 local). Every wall time in the gap maps there, so a
  *   range that lies entirely in the gap becomes empty.
  */
-export function wallTimeToInstant(zone: IANAZone, epochDay: number, minuteOfDay: number): Instant {
+export function wallTimeToInstant(
+  zone: ZoneClock,
+  epochDay: number,
+  minuteOfDay: number,
+): Instant {
   const wallAsUtc = epochDay * DAY_MS + minuteOfDay * MINUTE_MS;
   const candidateOffsets = new Set([
     offsetMs(zone, wallAsUtc - OFFSET_PROBE_MS),
@@ -73,7 +148,8 @@ export function wallTimeToInstant(zone: IANAZone, epochDay: number, minuteOfDay:
   let earliest = Number.POSITIVE_INFINITY;
   for (const offset of candidateOffsets) {
     const instant = wallAsUtc - offset;
-    if (offsetMs(zone, instant) === offset && instant < earliest) earliest = instant;
+    if (offsetMs(zone, instant) === offset && instant < earliest)
+      earliest = instant;
   }
   if (earliest !== Number.POSITIVE_INFINITY) return earliest;
   return firstInstantAfterGap(zone, wallAsUtc);
@@ -84,7 +160,7 @@ export function wallTimeToInstant(zone: IANAZone, epochDay: number, minuteOfDay:
  * gives an instant before the transition, with the pre-transition offset one
  * after it. Binary-search the transition between the two.
  */
-function firstInstantAfterGap(zone: IANAZone, wallAsUtc: number): Instant {
+function firstInstantAfterGap(zone: ZoneClock, wallAsUtc: number): Instant {
   const before = offsetMs(zone, wallAsUtc - OFFSET_PROBE_MS);
   const after = offsetMs(zone, wallAsUtc + OFFSET_PROBE_MS);
   let lo = wallAsUtc - after; // still on the old offset
@@ -100,20 +176,28 @@ function firstInstantAfterGap(zone: IANAZone, wallAsUtc: number): Instant {
 }
 
 /** The local date (epoch day) on which `instant` falls in `zone`. */
-export function localEpochDayOf(zone: IANAZone, instant: Instant): number {
+export function localEpochDayOf(zone: ZoneClock, instant: Instant): number {
   return Math.floor((instant + offsetMs(zone, instant)) / DAY_MS);
 }
 
 /** First instant of a local day (local midnight, or the end of a gap over it). */
-export function localDayStart(zone: IANAZone, epochDay: number): Instant {
+export function localDayStart(zone: ZoneClock, epochDay: number): Instant {
   return wallTimeToInstant(zone, epochDay, 0);
 }
 
 // ------------------------------------------------------ public conveniences
 
 /** The instant of local `date` + wall time `"HH:mm"` in `timeZone` (same rules as above). */
-export function localToInstant(timeZone: string, date: LocalDate, time: string): Instant {
-  return wallTimeToInstant(zoneOf(timeZone), parseLocalDate(date), parseWallTime(time, true));
+export function localToInstant(
+  timeZone: string,
+  date: LocalDate,
+  time: string,
+): Instant {
+  return wallTimeToInstant(
+    zoneOf(timeZone),
+    parseLocalDate(date),
+    parseWallTime(time, true),
+  );
 }
 
 /** The local date of `instant` in `timeZone`. */

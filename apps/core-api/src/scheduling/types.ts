@@ -38,11 +38,17 @@ export interface BranchSettings {
 
 // ---------------------------------------------------------------- roster
 
-export type WeeklyRoster = Readonly<Partial<Record<IsoWeekday, readonly WallTimeRange[]>>>;
+export type WeeklyRoster = Readonly<
+  Partial<Record<IsoWeekday, readonly WallTimeRange[]>>
+>;
 
 export type RosterOverride =
   | { readonly date: LocalDate; readonly kind: 'dayOff' }
-  | { readonly date: LocalDate; readonly kind: 'hours'; readonly intervals: readonly WallTimeRange[] };
+  | {
+      readonly date: LocalDate;
+      readonly kind: 'hours';
+      readonly intervals: readonly WallTimeRange[];
+    };
 
 export interface RosterInput {
   readonly timeZone: string;
