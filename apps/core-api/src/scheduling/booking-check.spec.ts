@@ -1,20 +1,7 @@
 import { checkBooking } from './booking-check';
 import { effectiveTiming, stylistBlocks } from './placement';
-import {
-  DUBLIN,
-  hm,
-  resource,
-  service,
-  span,
-  stylist,
-  t,
-} from './test-fixtures';
-import type {
-  BookingCheckResult,
-  CheckBookingInput,
-  OnlineOptions,
-  ScheduleRequest,
-} from './types';
+import { DUBLIN, hm, resource, service, span, stylist, t } from './test-fixtures';
+import type { BookingCheckResult, CheckBookingInput, OnlineOptions, ScheduleRequest } from './types';
 
 /**
  * A small salon on DAY (Dublin): ann (cut, colour, facial) and bob (cut) work
@@ -50,40 +37,24 @@ const base: Omit<CheckBookingInput, 'schedules'> = {
     stylist('cat', { can: ['cut'], onlineBookable: false }),
   ],
   rooms: [resource('room-a', 1, [span('16:00', '17:00')])],
-  machines: [
-    resource('laser-1', 1, [span('10:00', '11:00')]),
-    resource('laser-2', 1, [span('10:30', '11:00')]),
-  ],
+  machines: [resource('laser-1', 1, [span('10:00', '11:00')]), resource('laser-2', 1, [span('10:30', '11:00')])],
   clients: [{ id: 'zoe', appointments: [span('15:00', '16:00')] }],
 };
 
-const onlineAt = (
-  now: string,
-  minNoticeMinutes = 60,
-  horizonDays = 14,
-): OnlineOptions => ({
+const onlineAt = (now: string, minNoticeMinutes = 60, horizonDays = 14): OnlineOptions => ({
   now: t(now),
   minNoticeMinutes,
   horizonDays,
 });
 
-function check(
-  schedules: ScheduleRequest[],
-  extra: Partial<CheckBookingInput> = {},
-): BookingCheckResult {
+function check(schedules: ScheduleRequest[], extra: Partial<CheckBookingInput> = {}): BookingCheckResult {
   return checkBooking({ ...base, ...extra, schedules });
 }
 
 /** "ok" or "CODE@index". */
-const verdict = (result: BookingCheckResult) =>
-  result.ok ? 'ok' : `${result.code}@${result.scheduleIndex}`;
+const verdict = (result: BookingCheckResult) => (result.ok ? 'ok' : `${result.code}@${result.scheduleIndex}`);
 
-const at = (
-  time: string,
-  staffId: string,
-  serviceId: string,
-  more: Partial<ScheduleRequest> = {},
-): ScheduleRequest => ({
+const at = (time: string, staffId: string, serviceId: string, more: Partial<ScheduleRequest> = {}): ScheduleRequest => ({
   serviceId,
   staffId,
   start: t(time),
@@ -322,42 +293,27 @@ describe('checkBooking: schedules of the same request are checked against each o
   }>([
     {
       name: 'same stylist, overlapping',
-      schedules: [
-        at('10:00', 'ann', 'cut', { clientId: 'a' }),
-        at('10:15', 'ann', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'cut', { clientId: 'a' }), at('10:15', 'ann', 'cut', { clientId: 'b' })],
       expected: 'STAFF_DOUBLE_BOOKED@1',
     },
     {
       name: "same stylist, inside the first one's buffer",
-      schedules: [
-        at('10:00', 'ann', 'cut', { clientId: 'a' }),
-        at('10:30', 'ann', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'cut', { clientId: 'a' }), at('10:30', 'ann', 'cut', { clientId: 'b' })],
       expected: 'STAFF_DOUBLE_BOOKED@1',
     },
     {
       name: 'same stylist, after the buffer',
-      schedules: [
-        at('10:00', 'ann', 'cut', { clientId: 'a' }),
-        at('10:40', 'ann', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'cut', { clientId: 'a' }), at('10:40', 'ann', 'cut', { clientId: 'b' })],
       expected: 'ok',
     },
     {
       name: "another client's cut inside the colour's processing gap",
-      schedules: [
-        at('10:00', 'ann', 'colour', { clientId: 'a' }),
-        at('10:30', 'ann', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'colour', { clientId: 'a' }), at('10:30', 'ann', 'cut', { clientId: 'b' })],
       expected: 'ok',
     },
     {
       name: 'the same client cannot use her own processing gap for another service',
-      schedules: [
-        at('10:00', 'ann', 'colour', { clientId: 'a' }),
-        at('10:30', 'bob', 'cut', { clientId: 'a' }),
-      ],
+      schedules: [at('10:00', 'ann', 'colour', { clientId: 'a' }), at('10:30', 'bob', 'cut', { clientId: 'a' })],
       expected: 'CLIENT_ALREADY_BOOKED_THIS_TIME@1',
     },
     {
@@ -367,43 +323,28 @@ describe('checkBooking: schedules of the same request are checked against each o
     },
     {
       name: 'a back-to-back chain for one client with two stylists',
-      schedules: [
-        at('10:00', 'ann', 'cut', { clientId: 'a' }),
-        at('10:30', 'bob', 'cut', { clientId: 'a' }),
-      ],
+      schedules: [at('10:00', 'ann', 'cut', { clientId: 'a' }), at('10:30', 'bob', 'cut', { clientId: 'a' })],
       expected: 'ok',
     },
     {
       name: 'two clients at once with two stylists',
-      schedules: [
-        at('10:00', 'ann', 'cut', { clientId: 'a' }),
-        at('10:00', 'bob', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'cut', { clientId: 'a' }), at('10:00', 'bob', 'cut', { clientId: 'b' })],
       expected: 'ok',
     },
     {
       name: 'two facials at once in a room of capacity 1',
-      schedules: [
-        at('10:00', 'ann', 'facial', { clientId: 'a' }),
-        at('10:00', 'bob', 'facial', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'facial', { clientId: 'a' }), at('10:00', 'bob', 'facial', { clientId: 'b' })],
       expected: 'EXCEEDED_ROOM_CAPACITY@1',
     },
     {
       name: 'two facials at once in a room of capacity 2',
-      schedules: [
-        at('10:00', 'ann', 'facial', { clientId: 'a' }),
-        at('10:00', 'bob', 'facial', { clientId: 'b' }),
-      ],
+      schedules: [at('10:00', 'ann', 'facial', { clientId: 'a' }), at('10:00', 'bob', 'facial', { clientId: 'b' })],
       extra: { rooms: [resource('room-a', 2)] },
       expected: 'ok',
     },
     {
       name: 'a conflict is reported on the later schedule, whatever the times',
-      schedules: [
-        at('10:15', 'ann', 'cut', { clientId: 'a' }),
-        at('10:00', 'ann', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('10:15', 'ann', 'cut', { clientId: 'a' }), at('10:00', 'ann', 'cut', { clientId: 'b' })],
       expected: 'STAFF_DOUBLE_BOOKED@1',
     },
   ])('$name -> $expected', ({ schedules, extra, expected }) => {
@@ -489,10 +430,7 @@ describe('checkBooking: order of checks (the first refusal wins)', () => {
     },
     {
       name: 'per schedule: an earlier schedule fails first',
-      schedules: [
-        at('14:00', 'ann', 'cut', { clientId: 'a' }),
-        at('08:00', 'bob', 'cut', { clientId: 'b' }),
-      ],
+      schedules: [at('14:00', 'ann', 'cut', { clientId: 'a' }), at('08:00', 'bob', 'cut', { clientId: 'b' })],
       expected: 'STAFF_DOUBLE_BOOKED@0',
     },
   ])('$name -> $expected', ({ schedules, extra, expected }) => {
@@ -506,19 +444,14 @@ describe('checkBooking: order of checks (the first refusal wins)', () => {
 
 describe('checkBooking: what it resolves for persisting', () => {
   it('a colour with gap and buffer, in a room, for a client', () => {
-    const result = check([
-      at('10:00', 'ann', 'colour', { clientId: 'zoe' }),
-      at('11:30', 'bob', 'facial', { clientId: 'zoe' }),
-    ]);
+    const result = check([at('10:00', 'ann', 'colour', { clientId: 'zoe' }), at('11:30', 'bob', 'facial', { clientId: 'zoe' })]);
     if (!result.ok) throw new Error(result.reason);
     const shown = result.schedules.map((s) => ({
       who: `${s.serviceId}/${s.staffId}/${s.clientId}`,
       chair: `${hm(s.start)}-${hm(s.end)}`,
       clientSpan: `${hm(s.clientSpan.start)}-${hm(s.clientSpan.end)}`,
       stylist: s.stylistBlocks.map((b) => `${hm(b.start)}-${hm(b.end)}`),
-      resources: s.resourceUsages.map(
-        (u) => `${u.kind}:${u.resourceId} ${hm(u.start)}-${hm(u.end)}`,
-      ),
+      resources: s.resourceUsages.map((u) => `${u.kind}:${u.resourceId} ${hm(u.start)}-${hm(u.end)}`),
       roomId: s.roomId,
     }));
     expect(shown).toEqual([
@@ -542,15 +475,10 @@ describe('checkBooking: what it resolves for persisting', () => {
   });
 
   it('stylist blocks match stylistBlocks() for the staff timing, so stored appointments round-trip', () => {
-    const staff = [
-      stylist('ann', { can: { colour: { durationMinutes: 120 } } }),
-    ];
+    const staff = [stylist('ann', { can: { colour: { durationMinutes: 120 } } })];
     const result = check([at('09:00', 'ann', 'colour')], { staff });
     if (!result.ok) throw new Error(result.reason);
-    const expected = stylistBlocks(
-      effectiveTiming(colour, { durationMinutes: 120 }),
-      t('09:00'),
-    );
+    const expected = stylistBlocks(effectiveTiming(colour, { durationMinutes: 120 }), t('09:00'));
     expect(result.schedules[0].stylistBlocks).toEqual(expected);
     expect(hm(result.schedules[0].end)).toBe('11:00');
     // Stored as busy, the same booking is now refused...

@@ -1,26 +1,7 @@
-import {
-  ANONYMOUS_CLIENT,
-  prepareClient,
-  prepareContext,
-  type PreparedClient,
-  type PreparedStaff,
-} from './context';
+import { ANONYMOUS_CLIENT, prepareClient, prepareContext, type PreparedClient, type PreparedStaff } from './context';
 import { effectiveTiming, qualificationOf } from './placement';
-import {
-  checkOnlineStart,
-  checkResourceSuitability,
-  evaluatePlacement,
-  RequestLedger,
-  type Refusal,
-} from './rules';
-import type {
-  BookingCheckResult,
-  BookingRefused,
-  CheckBookingInput,
-  ResolvedSchedule,
-  ResourceUsage,
-  ServiceRule,
-} from './types';
+import { checkOnlineStart, checkResourceSuitability, evaluatePlacement, RequestLedger, type Refusal } from './rules';
+import type { BookingCheckResult, BookingRefused, CheckBookingInput, ResolvedSchedule, ResourceUsage, ServiceRule } from './types';
 
 /**
  * Validate explicit schedules (one or several clients) with the same rules as
@@ -46,8 +27,7 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
   const ctx = prepareContext(input);
   const online = input.online !== undefined;
   const { schedules } = input;
-  if (schedules.length === 0)
-    throw new Error('checkBooking needs at least one schedule');
+  if (schedules.length === 0) throw new Error('checkBooking needs at least one schedule');
 
   const eligible: Array<{ service: ServiceRule; staff: PreparedStaff }> = [];
   for (const [index, schedule] of schedules.entries()) {
@@ -71,20 +51,14 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
         reason: `staff ${staff.id} is not bookable online`,
       });
     }
-    const unsuitable = checkResourceSuitability(
-      service,
-      schedule.roomId,
-      schedule.machineId,
-    );
+    const unsuitable = checkResourceSuitability(service, schedule.roomId, schedule.machineId);
     if (unsuitable) return refused(index, unsuitable);
     eligible.push({ service, staff });
   }
 
   if (online) {
     const bookingStart = Math.min(...schedules.map((s) => s.start));
-    const leading = schedules.flatMap((s, i) =>
-      s.start === bookingStart ? [i] : [],
-    );
+    const leading = schedules.flatMap((s, i) => (s.start === bookingStart ? [i] : []));
     const outside = checkOnlineStart(
       ctx,
       bookingStart,
@@ -94,8 +68,7 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
   }
 
   const clients = new Map<string, PreparedClient>();
-  for (const client of input.clients ?? [])
-    clients.set(client.id, prepareClient(client));
+  for (const client of input.clients ?? []) clients.set(client.id, prepareClient(client));
   const ledger = new RequestLedger();
   const resolved: ResolvedSchedule[] = [];
   for (const [index, schedule] of schedules.entries()) {
@@ -108,16 +81,11 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
     const outcome = evaluatePlacement(ctx, ledger, {
       service,
       staff,
-      timing: effectiveTiming(
-        service,
-        qualificationOf(staff.calendar, service),
-      ),
+      timing: effectiveTiming(service, qualificationOf(staff.calendar, service)),
       start: schedule.start,
       client,
       ...(schedule.roomId !== undefined ? { roomId: schedule.roomId } : {}),
-      ...(schedule.machineId !== undefined
-        ? { machineId: schedule.machineId }
-        : {}),
+      ...(schedule.machineId !== undefined ? { machineId: schedule.machineId } : {}),
     });
     if (!outcome.ok) return refused(index, outcome);
     ledger.push(outcome.accepted);
@@ -139,9 +107,7 @@ export function checkBooking(input: CheckBookingInput): BookingCheckResult {
     resolved.push({
       serviceId: service.id,
       staffId: staff.id,
-      ...(schedule.clientId !== undefined
-        ? { clientId: schedule.clientId }
-        : {}),
+      ...(schedule.clientId !== undefined ? { clientId: schedule.clientId } : {}),
       start: placement.start,
       end: placement.end,
       ...(roomId !== undefined ? { roomId } : {}),

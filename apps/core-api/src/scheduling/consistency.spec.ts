@@ -46,8 +46,7 @@ interface Scenario {
 
 function buildScenario(timeZone: string, date: string, seed: number): Scenario {
   const random = seededRandom(seed * 7919 + date.length * 31 + timeZone.length);
-  const int = (min: number, max: number) =>
-    min + Math.floor(random() * (max - min + 1));
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)];
   const day = localDayBounds(timeZone, date);
 
@@ -97,21 +96,14 @@ function buildScenario(timeZone: string, date: string, seed: number): Scenario {
     const shift = pick(shifts);
     const working = resolveWorkingIntervals({
       timeZone,
-      weekly: Object.fromEntries(
-        [1, 2, 3, 4, 5, 6, 7].map((d) => [d, [shift]]),
-      ),
+      weekly: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [shift]])),
       fromDate: date,
       toDate: date,
     });
     const qualifications = Object.fromEntries(
       services
         .filter(() => random() < 0.75)
-        .map((s) => [
-          s.id,
-          random() < 0.3
-            ? { durationMinutes: s.durationMinutes + 5 * int(-2, 4) }
-            : {},
-        ]),
+        .map((s) => [s.id, random() < 0.3 ? { durationMinutes: s.durationMinutes + 5 * int(-2, 4) } : {}]),
     );
     const blocked: Interval[] = [];
     if (random() < 0.5 && working.length > 0) {
@@ -127,9 +119,7 @@ function buildScenario(timeZone: string, date: string, seed: number): Scenario {
       busy.push(...stylistBlocks(timing, start));
       const usage = {
         start,
-        end:
-          start +
-          (timing.durationMinutes + (timing.bufferAfterMinutes ?? 0)) * MINUTE,
+        end: start + (timing.durationMinutes + (timing.bufferAfterMinutes ?? 0)) * MINUTE,
       };
       if (booked.roomIds) roomUsages[pick(booked.roomIds)].push(usage);
       if (booked.machineIds) laserUsages.push(usage);
@@ -147,9 +137,7 @@ function buildScenario(timeZone: string, date: string, seed: number): Scenario {
     { id: 'room-1', capacity: 1, usages: roomUsages['room-1'] },
     { id: 'room-2', capacity: int(1, 2), usages: roomUsages['room-2'] },
   ];
-  const machines: ResourceCalendar[] = [
-    { id: 'laser', capacity: 1, usages: laserUsages },
-  ];
+  const machines: ResourceCalendar[] = [{ id: 'laser', capacity: 1, usages: laserUsages }];
 
   const clientAppointments: Interval[] = [];
   for (let n = int(0, 2); n > 0; n--) {
@@ -186,13 +174,7 @@ function buildScenario(timeZone: string, date: string, seed: number): Scenario {
   };
 }
 
-function offline({
-  branch,
-  services,
-  staff,
-  rooms,
-  machines,
-}: Scenario['context']): SchedulingContext {
+function offline({ branch, services, staff, rooms, machines }: Scenario['context']): SchedulingContext {
   return {
     branch,
     services,
@@ -202,33 +184,19 @@ function offline({
   };
 }
 
-function byId<T extends { readonly id: string }>(
-  items: readonly T[],
-  id: string,
-): T {
+function byId<T extends { readonly id: string }>(items: readonly T[], id: string): T {
   const found = items.find((item) => item.id === id);
   if (!found) throw new Error(`no ${id}`);
   return found;
 }
 
 /** The schedules of a chain with a fixed staff assignment, placed back to back as findSlots does. */
-function backToBack(
-  context: SchedulingContext,
-  start: number,
-  assignment: ReadonlyArray<{ serviceId: string; staffId: string }>,
-) {
+function backToBack(context: SchedulingContext, start: number, assignment: ReadonlyArray<{ serviceId: string; staffId: string }>) {
   const schedules: ScheduleRequest[] = [];
   let previous: { staffId: string; end: number; bufferEnd: number } | undefined;
   for (const { serviceId, staffId } of assignment) {
-    const timing = effectiveTiming(
-      byId(context.services, serviceId),
-      byId(context.staff, staffId).qualifications[serviceId],
-    );
-    const at = !previous
-      ? start
-      : previous.staffId === staffId
-        ? previous.bufferEnd
-        : previous.end;
+    const timing = effectiveTiming(byId(context.services, serviceId), byId(context.staff, staffId).qualifications[serviceId]);
+    const at = !previous ? start : previous.staffId === staffId ? previous.bufferEnd : previous.end;
     schedules.push({ serviceId, staffId, start: at, clientId: 'client' });
     const end = at + timing.durationMinutes * MINUTE;
     previous = {
@@ -241,20 +209,13 @@ function backToBack(
 }
 
 /** Every fixed staff assignment of a selection (qualified staff only). */
-function assignments(
-  context: SchedulingContext,
-  selection: readonly SelectionItem[],
-) {
+function assignments(context: SchedulingContext, selection: readonly SelectionItem[]) {
   let combos: Array<Array<{ serviceId: string; staffId: string }>> = [[]];
   for (const item of selection) {
     const who = context.staff.filter(
-      (s) =>
-        (item.staffId === undefined || s.id === item.staffId) &&
-        Object.hasOwn(s.qualifications, item.serviceId),
+      (s) => (item.staffId === undefined || s.id === item.staffId) && Object.hasOwn(s.qualifications, item.serviceId),
     );
-    combos = combos.flatMap((combo) =>
-      who.map((s) => [...combo, { serviceId: item.serviceId, staffId: s.id }]),
-    );
+    combos = combos.flatMap((combo) => who.map((s) => [...combo, { serviceId: item.serviceId, staffId: s.id }]));
   }
   return combos;
 }
@@ -263,10 +224,7 @@ function assignments(
 function sample<T>(items: readonly T[], n: number, seed: number): T[] {
   if (items.length <= n) return [...items];
   const stride = items.length / n;
-  return Array.from(
-    { length: n },
-    (_, i) => items[(Math.floor(i * stride) + seed) % items.length],
-  );
+  return Array.from({ length: n }, (_, i) => items[(Math.floor(i * stride) + seed) % items.length]);
 }
 
 describe('findSlots and checkBooking agree (random salons, DST days included)', () => {
@@ -276,11 +234,7 @@ describe('findSlots and checkBooking agree (random salons, DST days included)', 
     it.each(SEEDS)('seed %i', (seed) => {
       const scenario = buildScenario(timeZone, date, seed);
       const violations: string[] = [];
-      const label = (
-        start: number,
-        selection: readonly SelectionItem[],
-        online: boolean,
-      ) =>
+      const label = (start: number, selection: readonly SelectionItem[], online: boolean) =>
         `${new Date(start).toISOString()} ${selection.map((s) => `${s.serviceId}/${s.staffId ?? 'anyone'}`).join('+')}${online ? ' online' : ''}`;
 
       for (const context of [scenario.context, offline(scenario.context)]) {
@@ -303,47 +257,28 @@ describe('findSlots and checkBooking agree (random salons, DST days included)', 
               clientId: 'client',
             }));
             const named = checkBooking({ ...context, clients, schedules });
-            if (!named.ok)
-              violations.push(
-                `offered but refused (${named.code}): ${label(slot.start, selection, online)}`,
-              );
-            const bare = schedules.map(
-              ({ serviceId, staffId, start, clientId }) => ({
-                serviceId,
-                staffId,
-                start,
-                clientId,
-              }),
-            );
+            if (!named.ok) violations.push(`offered but refused (${named.code}): ${label(slot.start, selection, online)}`);
+            const bare = schedules.map(({ serviceId, staffId, start, clientId }) => ({
+              serviceId,
+              staffId,
+              start,
+              clientId,
+            }));
             const unnamed = checkBooking({
               ...context,
               clients,
               schedules: bare,
             });
             if (!unnamed.ok)
-              violations.push(
-                `offered but refused without resources (${unnamed.code}): ${label(slot.start, selection, online)}`,
-              );
+              violations.push(`offered but refused without resources (${unnamed.code}): ${label(slot.start, selection, online)}`);
           }
 
           // 2. Accepted grid start => offered (same assignment when fixed, some assignment for "anyone").
           const offeredStarts = new Set(offered.map((s) => s.start));
           // At most 4 fixed assignments per selection keep the suite quick; seeds vary which.
-          for (const assignment of sample(
-            assignments(context, selection),
-            4,
-            seed,
-          )) {
-            const fixedByStart = new Map(
-              findSlots({ ...input, selection: assignment }).map((s) => [
-                s.start,
-                s,
-              ]),
-            );
-            for (const start of gridStartTimes(
-              context.branch,
-              scenario.window,
-            )) {
+          for (const assignment of sample(assignments(context, selection), 4, seed)) {
+            const fixedByStart = new Map(findSlots({ ...input, selection: assignment }).map((s) => [s.start, s]));
+            for (const start of gridStartTimes(context.branch, scenario.window)) {
               const schedules = backToBack(context, start, assignment);
               if (!checkBooking({ ...context, clients, schedules }).ok) {
                 stats.gridRefused++;
@@ -351,19 +286,9 @@ describe('findSlots and checkBooking agree (random salons, DST days included)', 
               }
               stats.gridAccepted++;
               const fixed = fixedByStart.get(start);
-              const same = fixed?.schedules.every(
-                (s, i) =>
-                  s.staffId === schedules[i].staffId &&
-                  s.start === schedules[i].start,
-              );
-              if (!same)
-                violations.push(
-                  `accepted but not offered as fixed: ${label(start, assignment, online)}`,
-                );
-              if (!offeredStarts.has(start))
-                violations.push(
-                  `accepted but not offered to anyone: ${label(start, selection, online)}`,
-                );
+              const same = fixed?.schedules.every((s, i) => s.staffId === schedules[i].staffId && s.start === schedules[i].start);
+              if (!same) violations.push(`accepted but not offered as fixed: ${label(start, assignment, online)}`);
+              if (!offeredStarts.has(start)) violations.push(`accepted but not offered to anyone: ${label(start, selection, online)}`);
             }
           }
         }

@@ -1,17 +1,5 @@
-import {
-  mergeIntervals,
-  occupancyProfile,
-  subtractIntervals,
-  type OccupancySegment,
-} from './intervals';
-import {
-  DAY_MS,
-  localDayStart,
-  localEpochDayOf,
-  MINUTE_MS,
-  zoneOf,
-  type ZoneClock,
-} from './time-zone';
+import { mergeIntervals, occupancyProfile, subtractIntervals, type OccupancySegment } from './intervals';
+import { DAY_MS, localDayStart, localEpochDayOf, MINUTE_MS, zoneOf, type ZoneClock } from './time-zone';
 import type {
   ClientCalendar,
   Instant,
@@ -81,18 +69,13 @@ export const ANONYMOUS_CLIENT = '';
  */
 export function prepareContext(context: SchedulingContext): PreparedContext {
   const zone = zoneOf(context.branch.timeZone);
-  const stepMinutes =
-    context.branch.slotStepMinutes ?? DEFAULT_SLOT_STEP_MINUTES;
+  const stepMinutes = context.branch.slotStepMinutes ?? DEFAULT_SLOT_STEP_MINUTES;
   if (!(Number.isInteger(stepMinutes) && stepMinutes > 0)) {
     throw new Error(`Invalid slot step: ${stepMinutes}`);
   }
   const staff = lazyIndex(context.staff, 'staff', prepareStaff);
   const rooms = lazyIndex(context.rooms ?? [], 'room', prepareResource);
-  const machines = lazyIndex(
-    context.machines ?? [],
-    'machine',
-    prepareResource,
-  );
+  const machines = lazyIndex(context.machines ?? [], 'machine', prepareResource);
   return {
     zone,
     stepMs: stepMinutes * MINUTE_MS,
@@ -124,10 +107,7 @@ function lazyIndex<Raw extends { readonly id: string }, Prepared>(
   };
 }
 
-function indexById<T extends { readonly id: string }>(
-  items: readonly T[],
-  what: string,
-): Map<string, T> {
+function indexById<T extends { readonly id: string }>(items: readonly T[], what: string): Map<string, T> {
   const map = new Map<string, T>();
   for (const item of items) {
     if (map.has(item.id)) throw new Error(`Duplicate ${what} id: ${item.id}`);
@@ -161,19 +141,18 @@ function prepareResource(resource: ResourceCalendar): PreparedResource {
   };
 }
 
-export function prepareClient(
-  client: ClientCalendar | undefined,
-): PreparedClient {
+export function prepareClient(client: ClientCalendar | undefined): PreparedClient {
   return {
     key: client?.id ?? ANONYMOUS_CLIENT,
     appointments: mergeIntervals(client?.appointments ?? []),
   };
 }
 
-function onlineWindow(
-  zone: ZoneClock,
-  online: NonNullable<SchedulingContext['online']>,
-): OnlineWindow {
+function onlineWindow(zone: ZoneClock, online: NonNullable<SchedulingContext['online']>): OnlineWindow {
+  const { now, minNoticeMinutes, horizonDays } = online;
+  if (!Number.isFinite(now) || !(minNoticeMinutes >= 0) || !(Number.isInteger(horizonDays) && horizonDays >= 0)) {
+    throw new Error('Invalid online options');
+  }
   const today = localEpochDayOf(zone, online.now);
   return {
     earliestStart: online.now + online.minNoticeMinutes * MINUTE_MS,
@@ -197,30 +176,15 @@ export function isOnGrid(ctx: PreparedContext, t: Instant): boolean {
  * non-existent local time is produced and a repeated hour yields distinct
  * instants: a 23 h day has 92 quarter-hours, a 25 h day 100.
  */
-export function gridInstants(
-  ctx: PreparedContext,
-  window: Interval,
-): Instant[] {
+export function gridInstants(ctx: PreparedContext, window: Interval): Instant[] {
   const result: Instant[] = [];
   if (!(window.start < window.end)) return result;
   const lastDay = localEpochDayOf(ctx.zone, window.end - 1);
-  let dayStart = localDayStart(
-    ctx.zone,
-    localEpochDayOf(ctx.zone, window.start),
-  );
-  for (
-    let day = localEpochDayOf(ctx.zone, window.start);
-    day <= lastDay;
-    day++
-  ) {
+  let dayStart = localDayStart(ctx.zone, localEpochDayOf(ctx.zone, window.start));
+  for (let day = localEpochDayOf(ctx.zone, window.start); day <= lastDay; day++) {
     const nextDayStart = localDayStart(ctx.zone, day + 1);
     const skip = Math.max(0, Math.ceil((window.start - dayStart) / ctx.stepMs));
-    for (
-      let t = dayStart + skip * ctx.stepMs;
-      t < nextDayStart && t < window.end;
-      t += ctx.stepMs
-    )
-      result.push(t);
+    for (let t = dayStart + skip * ctx.stepMs; t < nextDayStart && t < window.end; t += ctx.stepMs) result.push(t);
     dayStart = nextDayStart;
   }
   return result;

@@ -1,24 +1,12 @@
 import { findSlots, gridStartTimes } from './slots';
-import {
-  DUBLIN,
-  localLabel,
-  LONDON,
-  service,
-  span,
-  stylist,
-  t,
-} from './test-fixtures';
+import { DUBLIN, localLabel, LONDON, service, span, stylist, t } from './test-fixtures';
 import { localDayBounds, localToInstant } from './time-zone';
 
 describe('the step grid', () => {
   describe.each([DUBLIN, LONDON])('%s', (timeZone) => {
     const dayGrid = (date: string, slotStepMinutes?: number) =>
-      gridStartTimes(
-        { timeZone, ...(slotStepMinutes ? { slotStepMinutes } : {}) },
-        localDayBounds(timeZone, date),
-      );
-    const labels = (instants: number[]) =>
-      instants.map((i) => localLabel(i, timeZone).slice(11));
+      gridStartTimes({ timeZone, ...(slotStepMinutes ? { slotStepMinutes } : {}) }, localDayBounds(timeZone, date));
+    const labels = (instants: number[]) => instants.map((i) => localLabel(i, timeZone).slice(11));
 
     it.each`
       date            | step         | count
@@ -40,12 +28,7 @@ describe('the step grid', () => {
     it('spring-forward day: never a non-existent 01:xx, 02:00 follows 00:45', () => {
       const shown = labels(dayGrid('2026-03-29'));
       expect(shown.filter((l) => l.startsWith('01:'))).toEqual([]);
-      expect(shown.slice(2, 6)).toEqual([
-        '00:30 +00:00',
-        '00:45 +00:00',
-        '02:00 +01:00',
-        '02:15 +01:00',
-      ]);
+      expect(shown.slice(2, 6)).toEqual(['00:30 +00:00', '00:45 +00:00', '02:00 +01:00', '02:15 +01:00']);
       expect(shown[shown.length - 1]).toBe('23:45 +01:00');
     });
 
@@ -86,10 +69,7 @@ describe('the step grid', () => {
       start: localToInstant(DUBLIN, '2026-06-10', '23:00'),
       end: localToInstant(DUBLIN, '2026-06-11', '01:00'),
     };
-    const shown = gridStartTimes(
-      { timeZone: DUBLIN, slotStepMinutes: 25 },
-      window,
-    ).map((i) => localLabel(i, DUBLIN).slice(11, 16));
+    const shown = gridStartTimes({ timeZone: DUBLIN, slotStepMinutes: 25 }, window).map((i) => localLabel(i, DUBLIN).slice(11, 16));
     expect(shown).toEqual(['23:20', '23:45', '00:00', '00:25', '00:50']);
   });
 
@@ -99,21 +79,11 @@ describe('the step grid', () => {
     ${span('09:00', '09:45')}                 | ${['09:00', '09:15', '09:30']}
     ${{ start: t('10:00'), end: t('10:00') }} | ${[]}
   `('only starts inside the half-open window', ({ window, expected }) => {
-    const shown = gridStartTimes({ timeZone: DUBLIN }, window).map((i) =>
-      localLabel(i, DUBLIN).slice(11, 16),
-    );
+    const shown = gridStartTimes({ timeZone: DUBLIN }, window).map((i) => localLabel(i, DUBLIN).slice(11, 16));
     expect(shown).toEqual(expected);
   });
 
-  it.each([0, -15, 7.5, Number.NaN])(
-    'rejects slot step %p',
-    (slotStepMinutes) => {
-      expect(() =>
-        gridStartTimes(
-          { timeZone: DUBLIN, slotStepMinutes },
-          span('09:00', '10:00'),
-        ),
-      ).toThrow();
-    },
-  );
+  it.each([0, -15, 7.5, Number.NaN])('rejects slot step %p', (slotStepMinutes) => {
+    expect(() => gridStartTimes({ timeZone: DUBLIN, slotStepMinutes }, span('09:00', '10:00'))).toThrow();
+  });
 });

@@ -11,10 +11,8 @@ import type { Interval } from './types';
 
 /** Tables use plain numbers: [[0, 10], [20, 30]] is two intervals. */
 type Pairs = ReadonlyArray<readonly [number, number]>;
-const iv = (pairs: Pairs): Interval[] =>
-  pairs.map(([start, end]) => ({ start, end }));
-const pairs = (intervals: readonly Interval[]): number[][] =>
-  intervals.map((i) => [i.start, i.end]);
+const iv = (pairs: Pairs): Interval[] => pairs.map(([start, end]) => ({ start, end }));
+const pairs = (intervals: readonly Interval[]): number[][] => intervals.map((i) => [i.start, i.end]);
 
 describe('overlaps (half-open)', () => {
   it.each`
@@ -196,13 +194,10 @@ describe('queries on merged lists', () => {
     ${[50, 60]} | ${false}    | ${false}
     ${[-5, 0]}  | ${false}    | ${false}
     ${[0, 1]}   | ${true}     | ${true}
-  `(
-    '$query: overlaps=$overlapsAny contained=$containedInOne',
-    ({ query, overlapsAny, containedInOne }) => {
-      expect(overlapsMerged(list, query[0], query[1])).toBe(overlapsAny);
-      expect(containedInMerged(list, query[0], query[1])).toBe(containedInOne);
-    },
-  );
+  `('$query: overlaps=$overlapsAny contained=$containedInOne', ({ query, overlapsAny, containedInOne }) => {
+    expect(overlapsMerged(list, query[0], query[1])).toBe(overlapsAny);
+    expect(containedInMerged(list, query[0], query[1])).toBe(containedInOne);
+  });
 });
 
 describe('occupancy', () => {
@@ -215,9 +210,7 @@ describe('occupancy', () => {
   ]);
 
   it('builds the step function', () => {
-    expect(
-      occupancyProfile(usages).map((s) => [s.start, s.end, s.count]),
-    ).toEqual([
+    expect(occupancyProfile(usages).map((s) => [s.start, s.end, s.count])).toEqual([
       [0, 5, 1],
       [5, 8, 3],
       [8, 10, 2],
@@ -250,12 +243,7 @@ describe('occupancy', () => {
     { query: [25, 35], extra: [[29, 31]], peak: 2 },
     { query: [0, 40], extra: [[6, 7]], peak: 4 },
     { query: [40, 50], extra: [[30, 40]], peak: 0 },
-  ])(
-    'peak over $query with extra $extra is $peak',
-    ({ query, extra, peak }) => {
-      expect(
-        peakOccupancy(occupancyProfile(usages), query[0], query[1], iv(extra)),
-      ).toBe(peak);
-    },
-  );
+  ])('peak over $query with extra $extra is $peak', ({ query, extra, peak }) => {
+    expect(peakOccupancy(occupancyProfile(usages), query[0], query[1], iv(extra))).toBe(peak);
+  });
 });

@@ -12,22 +12,17 @@ export function isEmpty(interval: Interval): boolean {
 
 /** Half-open overlap: touching intervals (a.end === b.start) and empty ones never overlap. */
 export function overlaps(a: Interval, b: Interval): boolean {
-  return (
-    a.start < b.end && b.start < a.end && a.start < a.end && b.start < b.end
-  );
+  return a.start < b.end && b.start < a.end && a.start < a.end && b.start < b.end;
 }
 
 /** Sort, drop empties, and join overlapping or adjacent intervals. */
 export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals
-    .filter((i) => !isEmpty(i))
-    .sort((a, b) => a.start - b.start);
+  const sorted = intervals.filter((i) => !isEmpty(i)).sort((a, b) => a.start - b.start);
   const merged: Interval[] = [];
   for (const { start, end } of sorted) {
     const last = merged[merged.length - 1];
     if (last && start <= last.end) {
-      if (end > last.end)
-        merged[merged.length - 1] = { start: last.start, end };
+      if (end > last.end) merged[merged.length - 1] = { start: last.start, end };
     } else {
       merged.push({ start, end });
     }
@@ -36,10 +31,7 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
 }
 
 /** `base` minus every `blocks` interval, as a merged list (one sweep). */
-export function subtractIntervals(
-  base: readonly Interval[],
-  blocks: readonly Interval[],
-): Interval[] {
+export function subtractIntervals(base: readonly Interval[], blocks: readonly Interval[]): Interval[] {
   const from = mergeIntervals(base);
   const cut = mergeIntervals(blocks);
   const result: Interval[] = [];
@@ -49,12 +41,10 @@ export function subtractIntervals(
     while (j < cut.length && cut[j].end <= cursor) j++;
     // `k` walks the blocks of this interval; `j` stays, a block may reach into the next one.
     for (let k = j; k < cut.length && cut[k].start < interval.end; k++) {
-      if (cut[k].start > cursor)
-        result.push({ start: cursor, end: cut[k].start });
+      if (cut[k].start > cursor) result.push({ start: cursor, end: cut[k].start });
       if (cut[k].end > cursor) cursor = cut[k].end;
     }
-    if (cursor < interval.end)
-      result.push({ start: cursor, end: interval.end });
+    if (cursor < interval.end) result.push({ start: cursor, end: interval.end });
   }
   return result;
 }
@@ -63,10 +53,7 @@ export function subtractIntervals(
  * Index of the first member of a merged list whose end is after `t`
  * (`list.length` if none). Ends of a merged list are increasing.
  */
-export function firstEndingAfter(
-  list: readonly Interval[],
-  t: Instant,
-): number {
+export function firstEndingAfter(list: readonly Interval[], t: Instant): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -78,22 +65,14 @@ export function firstEndingAfter(
 }
 
 /** Does `[start, end)` overlap any member of a merged list? */
-export function overlapsMerged(
-  list: readonly Interval[],
-  start: Instant,
-  end: Instant,
-): boolean {
+export function overlapsMerged(list: readonly Interval[], start: Instant, end: Instant): boolean {
   if (!(start < end)) return false;
   const i = firstEndingAfter(list, start);
   return i < list.length && list[i].start < end;
 }
 
 /** Does a single member of a merged list contain all of `[start, end)`? */
-export function containedInMerged(
-  list: readonly Interval[],
-  start: Instant,
-  end: Instant,
-): boolean {
+export function containedInMerged(list: readonly Interval[], start: Instant, end: Instant): boolean {
   const i = firstEndingAfter(list, start);
   return i < list.length && list[i].start <= start && end <= list[i].end;
 }
@@ -109,9 +88,7 @@ export interface OccupancySegment extends Interval {
  * Step function "how many usages are active" as disjoint sorted segments with
  * count > 0 (a sweep over start/end events: O(n log n)).
  */
-export function occupancyProfile(
-  usages: readonly Interval[],
-): OccupancySegment[] {
+export function occupancyProfile(usages: readonly Interval[]): OccupancySegment[] {
   const events: Array<[Instant, number]> = [];
   for (const u of usages) {
     if (isEmpty(u)) continue;
@@ -143,12 +120,7 @@ export function occupancyProfile(
  * The maximum of a step function is reached where some piece starts, so only
  * `start` and the starts inside the span need evaluating.
  */
-export function peakOccupancy(
-  profile: readonly OccupancySegment[],
-  start: Instant,
-  end: Instant,
-  extra: readonly Interval[] = [],
-): number {
+export function peakOccupancy(profile: readonly OccupancySegment[], start: Instant, end: Instant, extra: readonly Interval[] = []): number {
   if (!(start < end)) return 0;
   const first = firstEndingAfter(profile, start);
   let last = first;
@@ -160,8 +132,7 @@ export function peakOccupancy(
     return peak;
   }
   const points = [start];
-  for (let i = first; i < last; i++)
-    if (profile[i].start > start) points.push(profile[i].start);
+  for (let i = first; i < last; i++) if (profile[i].start > start) points.push(profile[i].start);
   for (const u of relevantExtra) if (u.start > start) points.push(u.start);
   let peak = 0;
   for (const p of points) {

@@ -1,11 +1,5 @@
 import { MINUTE_MS } from './time-zone';
-import type {
-  Instant,
-  Interval,
-  ServiceRule,
-  ServiceTiming,
-  StaffQualification,
-} from './types';
+import type { Instant, Interval, ServiceRule, ServiceTiming, StaffQualification } from './types';
 
 /**
  * Where a service placed at a start instant puts the stylist, the client and
@@ -32,16 +26,9 @@ export interface Placement {
  * overridden duration it is dropped, which conservatively occupies the stylist
  * for the whole service.
  */
-export function effectiveTiming(
-  service: ServiceTiming,
-  qualification?: StaffQualification,
-): ServiceTiming {
-  const durationMinutes =
-    qualification?.durationMinutes ?? service.durationMinutes;
-  const gap =
-    service.gap && gapFits(service.gap, durationMinutes)
-      ? service.gap
-      : undefined;
+export function effectiveTiming(service: ServiceTiming, qualification?: StaffQualification): ServiceTiming {
+  const durationMinutes = qualification?.durationMinutes ?? service.durationMinutes;
+  const gap = service.gap && gapFits(service.gap, durationMinutes) ? service.gap : undefined;
   return {
     durationMinutes,
     bufferAfterMinutes: service.bufferAfterMinutes ?? 0,
@@ -49,26 +36,16 @@ export function effectiveTiming(
   };
 }
 
-function gapFits(
-  gap: NonNullable<ServiceTiming['gap']>,
-  durationMinutes: number,
-): boolean {
-  return (
-    gap.startAfterMinutes >= 0 &&
-    gap.durationMinutes > 0 &&
-    gap.startAfterMinutes + gap.durationMinutes <= durationMinutes
-  );
+function gapFits(gap: NonNullable<ServiceTiming['gap']>, durationMinutes: number): boolean {
+  return gap.startAfterMinutes >= 0 && gap.durationMinutes > 0 && gap.startAfterMinutes + gap.durationMinutes <= durationMinutes;
 }
 
 function assertValidTiming(timing: ServiceTiming): void {
   const buffer = timing.bufferAfterMinutes ?? 0;
-  if (!(
-    Number.isFinite(timing.durationMinutes) && timing.durationMinutes > 0
-  )) {
+  if (!(Number.isFinite(timing.durationMinutes) && timing.durationMinutes > 0)) {
     throw new Error(`Invalid service duration: ${timing.durationMinutes}`);
   }
-  if (!(Number.isFinite(buffer) && buffer >= 0))
-    throw new Error(`Invalid service buffer: ${buffer}`);
+  if (!(Number.isFinite(buffer) && buffer >= 0)) throw new Error(`Invalid service buffer: ${buffer}`);
 }
 
 /**
@@ -76,10 +53,7 @@ function assertValidTiming(timing: ServiceTiming): void {
  * `[S, S+gapStart)` and `[S+gapStart+gapDuration, S+duration+buffer)`, or one
  * block `[S, S+duration+buffer)` without a (fitting) gap. Empty blocks are left out.
  */
-export function stylistBlocks(
-  timing: ServiceTiming,
-  start: Instant,
-): Interval[] {
+export function stylistBlocks(timing: ServiceTiming, start: Instant): Interval[] {
   return placeService(timing, start).stylistBlocks.slice();
 }
 
@@ -87,16 +61,12 @@ export function placeService(timing: ServiceTiming, start: Instant): Placement {
   assertValidTiming(timing);
   const end = start + timing.durationMinutes * MINUTE_MS;
   const fullEnd = end + (timing.bufferAfterMinutes ?? 0) * MINUTE_MS;
-  const gap =
-    timing.gap && gapFits(timing.gap, timing.durationMinutes)
-      ? timing.gap
-      : undefined;
+  const gap = timing.gap && gapFits(timing.gap, timing.durationMinutes) ? timing.gap : undefined;
   const blocks: Interval[] = gap
     ? [
         { start, end: start + gap.startAfterMinutes * MINUTE_MS },
         {
-          start:
-            start + (gap.startAfterMinutes + gap.durationMinutes) * MINUTE_MS,
+          start: start + (gap.startAfterMinutes + gap.durationMinutes) * MINUTE_MS,
           end: fullEnd,
         },
       ].filter((b) => b.start < b.end)
@@ -117,7 +87,5 @@ export function qualificationOf(
   },
   service: ServiceRule,
 ): StaffQualification | undefined {
-  return Object.hasOwn(staff.qualifications, service.id)
-    ? staff.qualifications[service.id]
-    : undefined;
+  return Object.hasOwn(staff.qualifications, service.id) ? staff.qualifications[service.id] : undefined;
 }

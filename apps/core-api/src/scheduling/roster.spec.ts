@@ -2,18 +2,13 @@ import { resolveWorkingIntervals } from './roster';
 import { DUBLIN, HOUR, isoUtc, localLabel, LONDON } from './test-fixtures';
 import type { RosterInput, RosterOverride, WeeklyRoster } from './types';
 
-const hours = (list: ReadonlyArray<{ start: number; end: number }>) =>
-  list.map((i) => (i.end - i.start) / HOUR);
-const utcPairs = (list: ReadonlyArray<{ start: number; end: number }>) =>
-  list.map((i) => `${isoUtc(i.start)} - ${isoUtc(i.end)}`);
+const hours = (list: ReadonlyArray<{ start: number; end: number }>) => list.map((i) => (i.end - i.start) / HOUR);
+const utcPairs = (list: ReadonlyArray<{ start: number; end: number }>) => list.map((i) => `${isoUtc(i.start)} - ${isoUtc(i.end)}`);
 
 describe('resolveWorkingIntervals across DST changes', () => {
   describe.each([DUBLIN, LONDON])('%s', (timeZone) => {
-    const resolve = (
-      weekly: WeeklyRoster,
-      fromDate: string,
-      toDate = fromDate,
-    ) => resolveWorkingIntervals({ timeZone, weekly, fromDate, toDate });
+    const resolve = (weekly: WeeklyRoster, fromDate: string, toDate = fromDate) =>
+      resolveWorkingIntervals({ timeZone, weekly, fromDate, toDate });
 
     it.each`
       name                                             | weekly                                       | date            | expected                                     | length
@@ -33,21 +28,12 @@ describe('resolveWorkingIntervals across DST changes', () => {
     });
 
     it('a 09:00-17:00 roster is 8 h on every day of March-November 2026', () => {
-      const everyDay: WeeklyRoster = Object.fromEntries(
-        [1, 2, 3, 4, 5, 6, 7].map((d) => [
-          d,
-          [{ start: '09:00', end: '17:00' }],
-        ]),
-      );
+      const everyDay: WeeklyRoster = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '09:00', end: '17:00' }]]));
       const intervals = resolve(everyDay, '2026-03-01', '2026-11-30');
       expect(intervals).toHaveLength(275);
       expect(new Set(hours(intervals))).toEqual(new Set([8]));
       // ...and always 09:00 local, whichever the offset.
-      expect(
-        new Set(
-          intervals.map((i) => localLabel(i.start, timeZone).slice(11, 16)),
-        ),
-      ).toEqual(new Set(['09:00']));
+      expect(new Set(intervals.map((i) => localLabel(i.start, timeZone).slice(11, 16)))).toEqual(new Set(['09:00']));
     });
   });
 });
@@ -67,20 +53,12 @@ describe('resolveWorkingIntervals: weekly pattern and overrides (June 2026, Mon 
       fromDate: '2026-06-08',
       toDate: '2026-06-14',
       ...input,
-    }).map(
-      (i) =>
-        `${localLabel(i.start, DUBLIN).slice(0, 16)} - ${localLabel(i.end, DUBLIN).slice(0, 16)}`,
-    );
+    }).map((i) => `${localLabel(i.start, DUBLIN).slice(0, 16)} - ${localLabel(i.end, DUBLIN).slice(0, 16)}`);
 
   const weekdayShifts = [8, 9, 10, 11, 12].map(
-    (d) =>
-      `2026-06-${String(d).padStart(2, '0')} 09:00 - 2026-06-${String(d).padStart(2, '0')} 17:00`,
+    (d) => `2026-06-${String(d).padStart(2, '0')} 09:00 - 2026-06-${String(d).padStart(2, '0')} 17:00`,
   );
-  const replace = (list: string[], index: number, ...items: string[]) => [
-    ...list.slice(0, index),
-    ...items,
-    ...list.slice(index + 1),
-  ];
+  const replace = (list: string[], index: number, ...items: string[]) => [...list.slice(0, index), ...items, ...list.slice(index + 1)];
 
   it.each<{ name: string; input: Partial<RosterInput>; expected: string[] }>([
     {
@@ -98,10 +76,7 @@ describe('resolveWorkingIntervals: weekly pattern and overrides (June 2026, Mon 
           ],
         },
       },
-      expected: [
-        '2026-06-10 09:00 - 2026-06-10 13:00',
-        '2026-06-10 14:00 - 2026-06-10 18:00',
-      ],
+      expected: ['2026-06-10 09:00 - 2026-06-10 13:00', '2026-06-10 14:00 - 2026-06-10 18:00'],
     },
     {
       name: 'touching and overlapping ranges merge',
@@ -157,11 +132,7 @@ describe('resolveWorkingIntervals: weekly pattern and overrides (June 2026, Mon 
           },
         ],
       },
-      expected: replace(
-        weekdayShifts,
-        2,
-        '2026-06-10 12:00 - 2026-06-10 20:00',
-      ),
+      expected: replace(weekdayShifts, 2, '2026-06-10 12:00 - 2026-06-10 20:00'),
     },
     {
       name: 'override adds hours on a day off in the pattern',
@@ -195,11 +166,7 @@ describe('resolveWorkingIntervals: weekly pattern and overrides (June 2026, Mon 
           },
         ] satisfies RosterOverride[],
       },
-      expected: replace(
-        weekdayShifts,
-        2,
-        '2026-06-10 10:00 - 2026-06-10 11:00',
-      ),
+      expected: replace(weekdayShifts, 2, '2026-06-10 10:00 - 2026-06-10 11:00'),
     },
     {
       name: 'a night shift belongs to its start date: Saturday off does not cut Friday night',

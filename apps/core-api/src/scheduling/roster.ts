@@ -1,17 +1,6 @@
 import { mergeIntervals } from './intervals';
-import {
-  isoWeekdayOf,
-  parseLocalDate,
-  parseWallTime,
-  wallTimeToInstant,
-  zoneOf,
-} from './time-zone';
-import type {
-  Interval,
-  RosterInput,
-  RosterOverride,
-  WallTimeRange,
-} from './types';
+import { isoWeekdayOf, parseLocalDate, parseWallTime, wallTimeToInstant, zoneOf } from './time-zone';
+import type { Interval, RosterInput, RosterOverride, WallTimeRange } from './types';
 
 /**
  * Resolve a weekly roster with dated overrides into merged UTC working
@@ -33,8 +22,7 @@ export function resolveWorkingIntervals(input: RosterInput): Interval[] {
   const firstDay = parseLocalDate(input.fromDate);
   const lastDay = parseLocalDate(input.toDate);
   const overrides = new Map<number, RosterOverride>();
-  for (const override of input.overrides ?? [])
-    overrides.set(parseLocalDate(override.date), override);
+  for (const override of input.overrides ?? []) overrides.set(parseLocalDate(override.date), override);
 
   const shifts: Interval[] = [];
   for (let day = firstDay; day <= lastDay; day++) {
@@ -51,11 +39,7 @@ export function resolveWorkingIntervals(input: RosterInput): Interval[] {
   return mergeIntervals(shifts);
 }
 
-function rangesFor(
-  day: number,
-  input: RosterInput,
-  overrides: ReadonlyMap<number, RosterOverride>,
-): readonly WallTimeRange[] {
+function rangesFor(day: number, input: RosterInput, overrides: ReadonlyMap<number, RosterOverride>): readonly WallTimeRange[] {
   const override = overrides.get(day);
   if (override) return override.kind === 'dayOff' ? [] : override.intervals;
   return input.weekly[isoWeekdayOf(day)] ?? [];

@@ -1,24 +1,7 @@
-import {
-  containedInMerged,
-  overlaps,
-  overlapsMerged,
-  peakOccupancy,
-} from './intervals';
+import { containedInMerged, overlaps, overlapsMerged, peakOccupancy } from './intervals';
 import { placeService, type Placement } from './placement';
-import {
-  isOnGrid,
-  type PreparedClient,
-  type PreparedContext,
-  type PreparedStaff,
-} from './context';
-import type {
-  Instant,
-  Interval,
-  RefusalCode,
-  ResourceKind,
-  ServiceRule,
-  ServiceTiming,
-} from './types';
+import { isOnGrid, type PreparedClient, type PreparedContext, type PreparedStaff } from './context';
+import type { Instant, Interval, RefusalCode, ResourceKind, ServiceRule, ServiceTiming } from './types';
 
 /**
  * The one rule set. `findSlots` and `checkBooking` both place services
@@ -51,9 +34,7 @@ export interface AcceptedPlacement {
   readonly machineId?: string;
 }
 
-export type PlacementOutcome =
-  | { readonly ok: true; readonly accepted: AcceptedPlacement }
-  | ({ readonly ok: false } & Refusal);
+export type PlacementOutcome = { readonly ok: true; readonly accepted: AcceptedPlacement } | ({ readonly ok: false } & Refusal);
 
 /** What the request being checked has placed so far (a stack, for backtracking). */
 export class RequestLedger {
@@ -73,25 +54,16 @@ export class RequestLedger {
 
   stylistOverlaps(staffId: string, blocks: readonly Interval[]): boolean {
     return this.entries.some(
-      (e) =>
-        e.staffId === staffId &&
-        e.placement.stylistBlocks.some((mine) =>
-          blocks.some((b) => overlaps(mine, b)),
-        ),
+      (e) => e.staffId === staffId && e.placement.stylistBlocks.some((mine) => blocks.some((b) => overlaps(mine, b))),
     );
   }
 
   clientOverlaps(clientKey: string, span: Interval): boolean {
-    return this.entries.some(
-      (e) =>
-        e.clientKey === clientKey && overlaps(e.placement.clientSpan, span),
-    );
+    return this.entries.some((e) => e.clientKey === clientKey && overlaps(e.placement.clientSpan, span));
   }
 
   resourceUsages(kind: ResourceKind, id: string): Interval[] {
-    return this.entries
-      .filter((e) => (kind === 'room' ? e.roomId : e.machineId) === id)
-      .map((e) => e.placement.fullSpan);
+    return this.entries.filter((e) => (kind === 'room' ? e.roomId : e.machineId) === id).map((e) => e.placement.fullSpan);
   }
 }
 
@@ -114,10 +86,7 @@ export function checkResourceSuitability(
       reason: `room ${roomId} is not a room of service ${service.id}`,
     };
   }
-  if (
-    machineId !== undefined &&
-    !(service.machineIds ?? []).includes(machineId)
-  ) {
+  if (machineId !== undefined && !(service.machineIds ?? []).includes(machineId)) {
     return {
       code: 'RESOURCE_NOT_SUITABLE',
       reason: `machine ${machineId} is not a machine of service ${service.id}`,
@@ -131,68 +100,30 @@ export function checkResourceSuitability(
  * STAFF_NOT_WORKING, STAFF_DOUBLE_BOOKED, CLIENT_ALREADY_BOOKED_THIS_TIME,
  * EXCEEDED_ROOM_CAPACITY (room, then machine).
  */
-export function evaluatePlacement(
-  ctx: PreparedContext,
-  ledger: RequestLedger,
-  request: PlacementRequest,
-): PlacementOutcome {
+export function evaluatePlacement(ctx: PreparedContext, ledger: RequestLedger, request: PlacementRequest): PlacementOutcome {
   const { service, staff, client } = request;
   const placement = placeService(request.timing, request.start);
   const span = placement.fullSpan;
 
   if (!containedInMerged(staff.available, span.start, span.end)) {
-    return refuse(
-      'STAFF_NOT_WORKING',
-      `staff ${staff.id} is not working throughout the service`,
-    );
+    return refuse('STAFF_NOT_WORKING', `staff ${staff.id} is not working throughout the service`);
   }
   if (
-    placement.stylistBlocks.some((b) =>
-      overlapsMerged(staff.busy, b.start, b.end),
-    ) ||
+    placement.stylistBlocks.some((b) => overlapsMerged(staff.busy, b.start, b.end)) ||
     ledger.stylistOverlaps(staff.id, placement.stylistBlocks)
   ) {
     return refuse('STAFF_DOUBLE_BOOKED', `staff ${staff.id} is busy`);
   }
   if (
-    overlapsMerged(
-      client.appointments,
-      placement.clientSpan.start,
-      placement.clientSpan.end,
-    ) ||
+    overlapsMerged(client.appointments, placement.clientSpan.start, placement.clientSpan.end) ||
     ledger.clientOverlaps(client.key, placement.clientSpan)
   ) {
-    return refuse(
-      'CLIENT_ALREADY_BOOKED_THIS_TIME',
-      'the client already has an appointment at this time',
-    );
+    return refuse('CLIENT_ALREADY_BOOKED_THIS_TIME', 'the client already has an appointment at this time');
   }
-  const roomId = pickResource(
-    ctx,
-    'room',
-    service.roomIds,
-    request.roomId,
-    span,
-    ledger,
-  );
-  if (roomId === null)
-    return refuse(
-      'EXCEEDED_ROOM_CAPACITY',
-      `no room free for service ${service.id}`,
-    );
-  const machineId = pickResource(
-    ctx,
-    'machine',
-    service.machineIds,
-    request.machineId,
-    span,
-    ledger,
-  );
-  if (machineId === null)
-    return refuse(
-      'EXCEEDED_ROOM_CAPACITY',
-      `no machine free for service ${service.id}`,
-    );
+  const roomId = pickResource(ctx, 'room', service.roomIds, request.roomId, span, ledger);
+  if (roomId === null) return refuse('EXCEEDED_ROOM_CAPACITY', `no room free for service ${service.id}`);
+  const machineId = pickResource(ctx, 'machine', service.machineIds, request.machineId, span, ledger);
+  if (machineId === null) return refuse('EXCEEDED_ROOM_CAPACITY', `no machine free for service ${service.id}`);
 
   return {
     ok: true,
@@ -220,17 +151,11 @@ function pickResource(
   ledger: RequestLedger,
 ): string | undefined | null {
   if (!allowed || allowed.length === 0) return undefined;
-  const candidates =
-    requested !== undefined ? [requested] : [...allowed].sort(compareIds);
+  const candidates = requested !== undefined ? [requested] : [...allowed].sort(compareIds);
   for (const id of candidates) {
     const resource = ctx.resource(kind, id);
     if (!resource) continue;
-    const peak = peakOccupancy(
-      resource.profile,
-      span.start,
-      span.end,
-      ledger.resourceUsages(kind, id),
-    );
+    const peak = peakOccupancy(resource.profile, span.start, span.end, ledger.resourceUsages(kind, id));
     if (peak < resource.capacity) return id;
   }
   return null;
@@ -244,20 +169,12 @@ function compareIds(a: string, b: string): number {
  * A start time that may be offered: on the grid, or the moment one of
  * `startingStaff` (the stylist(s) whose service begins then) becomes free.
  */
-export function isCandidateStart(
-  ctx: PreparedContext,
-  t: Instant,
-  startingStaff: readonly PreparedStaff[],
-): boolean {
+export function isCandidateStart(ctx: PreparedContext, t: Instant, startingStaff: readonly PreparedStaff[]): boolean {
   return isOnGrid(ctx, t) || startingStaff.some((s) => s.freeMoments.has(t));
 }
 
 /** Online window check of a booking start (min notice, horizon, candidate time). */
-export function checkOnlineStart(
-  ctx: PreparedContext,
-  start: Instant,
-  startingStaff: readonly PreparedStaff[],
-): Refusal | undefined {
+export function checkOnlineStart(ctx: PreparedContext, start: Instant, startingStaff: readonly PreparedStaff[]): Refusal | undefined {
   const window = ctx.online;
   if (!window) return undefined;
   if (start < window.earliestStart)

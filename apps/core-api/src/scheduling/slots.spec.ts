@@ -1,17 +1,6 @@
 import { effectiveTiming, stylistBlocks } from './placement';
 import { findSlots } from './slots';
-import {
-  hm,
-  MINUTE,
-  resource,
-  service,
-  span,
-  stylist,
-  t,
-  utc,
-  DUBLIN,
-  localLabel,
-} from './test-fixtures';
+import { hm, MINUTE, resource, service, span, stylist, t, utc, DUBLIN, localLabel } from './test-fixtures';
 import type { FindSlotsInput, ServiceRule, Slot, StaffCalendar } from './types';
 
 /**
@@ -35,11 +24,7 @@ const starts = (found: readonly Slot[]) => found.map((s) => hm(s.start));
 
 /** "HH:mm ann" per slot and service, to show who got what. */
 const assignments = (found: readonly Slot[]) =>
-  found.map((s) =>
-    s.schedules
-      .map((x) => `${hm(x.start)}-${hm(x.end)} ${x.serviceId}/${x.staffId}`)
-      .join(', '),
-  );
+  found.map((s) => s.schedules.map((x) => `${hm(x.start)}-${hm(x.end)} ${x.serviceId}/${x.staffId}`).join(', '));
 
 describe('findSlots: working time, breaks, time off', () => {
   it('offers every grid start whose whole span fits the working day', () => {
@@ -104,18 +89,13 @@ describe('findSlots: working time, breaks, time off', () => {
       expected: [],
     },
   ])('$name', ({ staff, window, expected }) => {
-    expect(
-      starts(slots({ staff: [staff], ...(window ? { window } : {}) })),
-    ).toEqual(expected);
+    expect(starts(slots({ staff: [staff], ...(window ? { window } : {}) }))).toEqual(expected);
   });
 });
 
 describe('findSlots: buffers', () => {
   // An existing 30-minute service at 10:00 with a 15-minute buffer: ann is busy 10:00-10:45.
-  const existing = stylistBlocks(
-    { durationMinutes: 30, bufferAfterMinutes: 15 },
-    t('10:00'),
-  );
+  const existing = stylistBlocks({ durationMinutes: 30, bufferAfterMinutes: 15 }, t('10:00'));
 
   it.each<{ name: string; rule: ServiceRule; expected: string[] }>([
     {
@@ -152,10 +132,7 @@ describe('findSlots: buffers', () => {
         working: [span('09:00', '10:30')],
       }),
     ];
-    expect(assignments(slots({ staff }))).toEqual([
-      '09:00-09:30 cut/ann',
-      '10:00-10:30 cut/ann',
-    ]);
+    expect(assignments(slots({ staff }))).toEqual(['09:00-09:30 cut/ann', '10:00-10:30 cut/ann']);
   });
 });
 
@@ -181,10 +158,7 @@ describe('findSlots: gap (processing) time', () => {
   ];
 
   it('the stylist blocks exclude the gap and include the buffer', () => {
-    expect(colourBlocks.map((b) => `${hm(b.start)}-${hm(b.end)}`)).toEqual([
-      '10:00-10:30',
-      '11:15-11:45',
-    ]);
+    expect(colourBlocks.map((b) => `${hm(b.start)}-${hm(b.end)}`)).toEqual(['10:00-10:30', '11:15-11:45']);
   });
 
   it.each`
@@ -208,11 +182,7 @@ describe('findSlots: gap (processing) time', () => {
       id: 'colour-client',
       appointments: [span('10:00', '11:30')],
     };
-    expect(
-      starts(
-        slots({ services, staff, client, window: span('09:45', '11:45') }),
-      ),
-    ).toEqual([]);
+    expect(starts(slots({ services, staff, client, window: span('09:45', '11:45') }))).toEqual([]);
     const other = { id: 'someone-else', appointments: [] };
     expect(
       starts(
@@ -253,10 +223,7 @@ describe('effectiveTiming (per-staff duration) and stylistBlocks', () => {
     ${{ durationMinutes: 75 }}  | ${['10:00-10:30', '11:15-11:25']} | ${'gap ends exactly at the end: only the buffer remains after it'}
     ${{ durationMinutes: 60 }}  | ${['10:00-11:10']}                | ${'gap no longer fits: dropped, stylist busy throughout'}
   `('$qualification -> $blocks ($why)', ({ qualification, blocks }) => {
-    const shown = stylistBlocks(
-      effectiveTiming(colour, qualification),
-      t('10:00'),
-    ).map((b) => `${hm(b.start)}-${hm(b.end)}`);
+    const shown = stylistBlocks(effectiveTiming(colour, qualification), t('10:00')).map((b) => `${hm(b.start)}-${hm(b.end)}`);
     expect(shown).toEqual(blocks);
   });
 
@@ -271,11 +238,7 @@ describe('effectiveTiming (per-staff duration) and stylistBlocks', () => {
 });
 
 describe('findSlots: online rules', () => {
-  const online = (
-    now: string | number,
-    minNoticeMinutes: number,
-    horizonDays = 30,
-  ) => ({
+  const online = (now: string | number, minNoticeMinutes: number, horizonDays = 30) => ({
     now: typeof now === 'number' ? now : t(now),
     minNoticeMinutes,
     horizonDays,
@@ -288,12 +251,19 @@ describe('findSlots: online rules', () => {
     ${'09:05'} | ${55}  | ${'10:00'}   | ${'exactly now + notice is allowed'}
     ${'08:00'} | ${120} | ${'10:00'}   | ${'notice reaching into working time'}
     ${'16:00'} | ${60}  | ${undefined} | ${'nothing left today'}
-  `(
-    'min notice: now $now + $notice min -> first $first ($why)',
-    ({ now, notice, first }) => {
-      expect(starts(slots({ online: online(now, notice) }))[0]).toBe(first);
-    },
-  );
+  `('min notice: now $now + $notice min -> first $first ($why)', ({ now, notice, first }) => {
+    expect(starts(slots({ online: online(now, notice) }))[0]).toBe(first);
+  });
+
+  it.each`
+    notice        | horizon
+    ${-1}         | ${7}
+    ${Number.NaN} | ${7}
+    ${0}          | ${-1}
+    ${0}          | ${1.5}
+  `('rejects notice $notice / horizon $horizon', ({ notice, horizon }) => {
+    expect(() => slots({ online: online('09:00', notice, horizon) })).toThrow();
+  });
 
   it('without online options, notice does not apply', () => {
     expect(starts(slots())[0]).toBe('09:00');
@@ -308,9 +278,7 @@ describe('findSlots: online rules', () => {
       start: t('09:00') + d * 24 * 60 * MINUTE,
       end: t('17:00') + d * 24 * 60 * MINUTE,
     }));
-    const localDates = (found: readonly Slot[]) => [
-      ...new Set(found.map((s) => localLabel(s.start, DUBLIN).slice(0, 10))),
-    ];
+    const localDates = (found: readonly Slot[]) => [...new Set(found.map((s) => localLabel(s.start, DUBLIN).slice(0, 10)))];
 
     it.each`
       now                       | horizonDays | dates                                         | why
@@ -318,17 +286,14 @@ describe('findSlots: online rules', () => {
       ${'2026-06-10T11:00:00Z'} | ${1}        | ${['2026-06-10', '2026-06-11']}               | ${'today and tomorrow'}
       ${'2026-06-10T11:00:00Z'} | ${5}        | ${['2026-06-10', '2026-06-11', '2026-06-12']} | ${'beyond the window'}
       ${'2026-06-10T23:30:00Z'} | ${0}        | ${['2026-06-11']}                             | ${'23:30 UTC is already the 11th in Dublin'}
-    `(
-      'now $now, horizon $horizonDays -> $dates ($why)',
-      ({ now, horizonDays, dates }) => {
-        const found = slots({
-          window: threeDays,
-          staff: [stylist('ann', { can: ['cut'], working: workingEveryDay })],
-          online: online(utc(now), 0, horizonDays),
-        });
-        expect(localDates(found)).toEqual(dates);
-      },
-    );
+    `('now $now, horizon $horizonDays -> $dates ($why)', ({ now, horizonDays, dates }) => {
+      const found = slots({
+        window: threeDays,
+        staff: [stylist('ann', { can: ['cut'], working: workingEveryDay })],
+        online: online(utc(now), 0, horizonDays),
+      });
+      expect(localDates(found)).toEqual(dates);
+    });
 
     it('the last bookable local day is offered up to its end', () => {
       const found = slots({
@@ -336,9 +301,7 @@ describe('findSlots: online rules', () => {
         staff: [stylist('ann', { can: ['cut'], working: workingEveryDay })],
         online: online('09:00', 0, 1),
       });
-      expect(localLabel(found[found.length - 1].start, DUBLIN)).toBe(
-        '2026-06-11 16:30 +01:00',
-      );
+      expect(localLabel(found[found.length - 1].start, DUBLIN)).toBe('2026-06-11 16:30 +01:00');
     });
   });
 
@@ -359,20 +322,14 @@ describe('findSlots: online rules', () => {
     {
       name: '"anyone" skips staff that are not online bookable',
       services: [cut],
-      staff: [
-        stylist('ann', { can: ['cut'], onlineBookable: false }),
-        stylist('bob', { can: ['cut'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'], onlineBookable: false }), stylist('bob', { can: ['cut'] })],
       selection: [{ serviceId: 'cut' }],
       expectedStaff: ['bob'],
     },
     {
       name: 'a fixed staff member that is not online bookable gives nothing',
       services: [cut],
-      staff: [
-        stylist('ann', { can: ['cut'], onlineBookable: false }),
-        stylist('bob', { can: ['cut'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'], onlineBookable: false }), stylist('bob', { can: ['cut'] })],
       selection: [{ serviceId: 'cut', staffId: 'ann' }],
       expectedStaff: [],
     },
@@ -390,9 +347,7 @@ describe('findSlots: online rules', () => {
       selection,
       online: online('08:00', 0),
     });
-    expect([
-      ...new Set(found.flatMap((s) => s.schedules.map((x) => x.staffId))),
-    ]).toEqual(expectedStaff);
+    expect([...new Set(found.flatMap((s) => s.schedules.map((x) => x.staffId)))]).toEqual(expectedStaff);
     // ...while an offline (front desk) request may still use them.
     expect(slots({ services, staff, selection }).length).toBeGreaterThan(0);
   });
@@ -405,14 +360,8 @@ describe('findSlots: slot step and off-grid free moments', () => {
     ${15} | ${['09:00', '09:15', '09:30']}
     ${30} | ${['09:00', '09:30']}
   `('step $step', ({ step, expected }) => {
-    const staff = [
-      stylist('ann', { can: ['cut'], working: [span('09:00', '10:00')] }),
-    ];
-    expect(
-      starts(
-        slots({ branch: { timeZone: DUBLIN, slotStepMinutes: step }, staff }),
-      ),
-    ).toEqual(expected);
+    const staff = [stylist('ann', { can: ['cut'], working: [span('09:00', '10:00')] })];
+    expect(starts(slots({ branch: { timeZone: DUBLIN, slotStepMinutes: step }, staff }))).toEqual(expected);
   });
 
   it.each<{
@@ -461,9 +410,7 @@ describe('findSlots: slot step and off-grid free moments', () => {
     },
   ])('$name', ({ spec, window, expected }) => {
     const staff = [stylist('ann', { can: ['cut'], ...spec })];
-    expect(starts(slots({ staff, ...(window ? { window } : {}) }))).toEqual(
-      expected,
-    );
+    expect(starts(slots({ staff, ...(window ? { window } : {}) }))).toEqual(expected);
   });
 
   it("another stylist's free moment is not a candidate for someone else", () => {
@@ -481,9 +428,7 @@ describe('findSlots: slot step and off-grid free moments', () => {
     ];
     // 09:20 is ann's free moment: bob comes first in order but 09:20 is not *his*
     // free moment, so ann takes it. 09:05 (cat, unqualified) is never offered.
-    expect(
-      assignments(slots({ staff, window: span('09:00', '09:45') })),
-    ).toEqual([
+    expect(assignments(slots({ staff, window: span('09:00', '09:45') }))).toEqual([
       '09:00-09:30 cut/bob',
       '09:15-09:45 cut/bob',
       '09:20-09:50 cut/ann',
@@ -515,8 +460,7 @@ describe('findSlots: multi-service chains', () => {
   const dry = service('dry', { durationMinutes: 20 });
   const colour = service('colour', { durationMinutes: 60 });
   const services = [cutWithBuffer, dry, colour];
-  const firstSlot = (input: Partial<FindSlotsInput>) =>
-    assignments(slots({ services, ...input }))[0];
+  const firstSlot = (input: Partial<FindSlotsInput>) => assignments(slots({ services, ...input }))[0];
 
   it.each<{
     name: string;
@@ -532,10 +476,7 @@ describe('findSlots: multi-service chains', () => {
     },
     {
       name: 'different stylists: the next service starts when the client leaves the chair',
-      staff: [
-        stylist('ann', { can: ['cut'] }),
-        stylist('bob', { can: ['dry'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'] }), stylist('bob', { can: ['dry'] })],
       selection: [
         { serviceId: 'cut', staffId: 'ann' },
         { serviceId: 'dry', staffId: 'bob' },
@@ -544,46 +485,31 @@ describe('findSlots: multi-service chains', () => {
     },
     {
       name: '"anyone" for both: the first qualified stylist in order does both',
-      staff: [
-        stylist('ann', { can: ['cut', 'dry'] }),
-        stylist('bob', { can: ['cut', 'dry'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut', 'dry'] }), stylist('bob', { can: ['cut', 'dry'] })],
       selection: [{ serviceId: 'cut' }, { serviceId: 'dry' }],
       expected: '09:00-09:30 cut/ann, 09:40-10:00 dry/ann',
     },
     {
       name: '"anyone" follows the given order, not ids',
-      staff: [
-        stylist('bob', { can: ['cut', 'dry'] }),
-        stylist('ann', { can: ['cut', 'dry'] }),
-      ],
+      staff: [stylist('bob', { can: ['cut', 'dry'] }), stylist('ann', { can: ['cut', 'dry'] })],
       selection: [{ serviceId: 'cut' }, { serviceId: 'dry' }],
       expected: '09:00-09:30 cut/bob, 09:40-10:00 dry/bob',
     },
     {
       name: '"anyone" falls back to the next stylist when the first is busy later',
-      staff: [
-        stylist('ann', { can: ['cut', 'dry'], busy: [span('09:40', '10:00')] }),
-        stylist('bob', { can: ['dry'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut', 'dry'], busy: [span('09:40', '10:00')] }), stylist('bob', { can: ['dry'] })],
       selection: [{ serviceId: 'cut' }, { serviceId: 'dry' }],
       expected: '09:00-09:30 cut/ann, 09:30-09:50 dry/bob',
     },
     {
       name: 'qualification: "anyone" only considers qualified staff',
-      staff: [
-        stylist('ann', { can: ['cut'] }),
-        stylist('bob', { can: ['colour'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'] }), stylist('bob', { can: ['colour'] })],
       selection: [{ serviceId: 'colour' }],
       expected: '09:00-10:00 colour/bob',
     },
     {
       name: 'qualification: a fixed unqualified stylist gives nothing',
-      staff: [
-        stylist('ann', { can: ['cut'] }),
-        stylist('bob', { can: ['colour'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'] }), stylist('bob', { can: ['colour'] })],
       selection: [{ serviceId: 'colour', staffId: 'ann' }],
       expected: undefined,
     },
@@ -595,10 +521,7 @@ describe('findSlots: multi-service chains', () => {
     },
     {
       name: 'per-staff duration changes the end and the next start',
-      staff: [
-        stylist('ann', { can: { cut: { durationMinutes: 45 } } }),
-        stylist('bob', { can: ['dry'] }),
-      ],
+      staff: [stylist('ann', { can: { cut: { durationMinutes: 45 } } }), stylist('bob', { can: ['dry'] })],
       selection: [{ serviceId: 'cut' }, { serviceId: 'dry' }],
       expected: '09:00-09:45 cut/ann, 09:45-10:05 dry/bob',
     },
@@ -612,31 +535,19 @@ describe('findSlots: multi-service chains', () => {
     ${[span('09:15', '09:40')]} | ${'09:00-09:30 cut/bob, 09:40-10:40 colour/bob'} | ${'basin busy at 09:30: backtrack, bob cuts and colours after his buffer'}
   `('backtracking over "anyone": $why', ({ basinUsage, expected }) => {
     const found = slots({
-      services: [
-        cutWithBuffer,
-        service('colour', { durationMinutes: 60, roomIds: ['basin'] }),
-      ],
-      staff: [
-        stylist('ann', { can: ['cut'] }),
-        stylist('bob', { can: ['cut', 'colour'] }),
-      ],
+      services: [cutWithBuffer, service('colour', { durationMinutes: 60, roomIds: ['basin'] })],
+      staff: [stylist('ann', { can: ['cut'] }), stylist('bob', { can: ['cut', 'colour'] })],
       rooms: [resource('basin', 1, basinUsage)],
-      selection: [
-        { serviceId: 'cut' },
-        { serviceId: 'colour', staffId: 'bob' },
-      ],
+      selection: [{ serviceId: 'cut' }, { serviceId: 'colour', staffId: 'bob' }],
       window: span('09:00', '09:15'),
     });
     expect(assignments(found)).toEqual([expected]);
   });
 
   it('per-staff duration moves the last start of the day', () => {
-    const last = (staff: StaffCalendar) =>
-      starts(slots({ services, staff: [staff] })).pop();
+    const last = (staff: StaffCalendar) => starts(slots({ services, staff: [staff] })).pop();
     expect(last(stylist('ann', { can: ['cut'] }))).toBe('16:15'); // 30 + 10 buffer -> 16:55
-    expect(
-      last(stylist('ann', { can: { cut: { durationMinutes: 45 } } })),
-    ).toBe('16:00'); // 45 + 10 -> 16:55
+    expect(last(stylist('ann', { can: { cut: { durationMinutes: 45 } } }))).toBe('16:00'); // 45 + 10 -> 16:55
   });
 
   it('the chain must fit entirely: the last start leaves room for every service', () => {
@@ -662,10 +573,7 @@ describe('findSlots: multi-service chains', () => {
           service('dry', { durationMinutes: middleMinutes }),
           tiny,
         ],
-        staff: [
-          stylist('ann', { can: ['cut', 'tiny'] }),
-          stylist('bob', { can: ['dry'] }),
-        ],
+        staff: [stylist('ann', { can: ['cut', 'tiny'] }), stylist('bob', { can: ['dry'] })],
         selection: [
           { serviceId: 'cut', staffId: 'ann' },
           { serviceId: 'dry', staffId: 'bob' },
@@ -681,10 +589,7 @@ describe('findSlots: multi-service chains', () => {
     const client = { id: 'c1', appointments: [span('10:00', '11:00')] };
     const found = slots({
       services,
-      staff: [
-        stylist('ann', { can: ['cut'] }),
-        stylist('bob', { can: ['dry'] }),
-      ],
+      staff: [stylist('ann', { can: ['cut'] }), stylist('bob', { can: ['dry'] })],
       selection: [{ serviceId: 'cut' }, { serviceId: 'dry' }],
       client,
       window: span('09:00', '11:30'),
@@ -700,12 +605,8 @@ describe('findSlots: multi-service chains', () => {
       stylist('cat', { can: ['cut'] }),
     ];
     const window = span('09:00', '09:15');
-    expect(starts(slots({ staff, window, maxSearchNodesPerStart: 2 }))).toEqual(
-      [],
-    );
-    expect(starts(slots({ staff, window, maxSearchNodesPerStart: 3 }))).toEqual(
-      ['09:00'],
-    );
+    expect(starts(slots({ staff, window, maxSearchNodesPerStart: 2 }))).toEqual([]);
+    expect(starts(slots({ staff, window, maxSearchNodesPerStart: 3 }))).toEqual(['09:00']);
   });
 
   it('an empty selection has no slots', () => {
@@ -724,16 +625,10 @@ describe('findSlots: rooms and machines', () => {
     machineIds: ['laser-1'],
     roomIds: ['room-a'],
   });
-  const staff = [
-    stylist('ann', { can: ['facial', 'laser'] }),
-    stylist('bob', { can: ['facial', 'laser'] }),
-  ];
+  const staff = [stylist('ann', { can: ['facial', 'laser'] }), stylist('bob', { can: ['facial', 'laser'] })];
   const window = span('09:30', '11:00');
   const roomsAt = (found: readonly Slot[]) =>
-    found.map(
-      (s) =>
-        `${hm(s.start)} ${s.schedules.map((x) => [x.staffId, x.roomId, x.machineId].filter(Boolean).join('/')).join(' ')}`,
-    );
+    found.map((s) => `${hm(s.start)} ${s.schedules.map((x) => [x.staffId, x.roomId, x.machineId].filter(Boolean).join('/')).join(' ')}`);
 
   it.each`
     name                                                             | rooms                                                                                                 | expected
@@ -790,28 +685,22 @@ describe('findSlots: rooms and machines', () => {
     capacity | expected
     ${1}     | ${[]}
     ${2}     | ${['09:30 ann/room-a bob/room-a']}
-  `(
-    'a chain counts its own room usage: two back-to-back facials (buffer overlaps), capacity $capacity',
-    ({ capacity, expected }) => {
-      const found = slots({
-        services: [facial],
-        staff,
-        rooms: [resource('room-a', capacity)],
-        window: span('09:30', '09:45'),
-        selection: [
-          { serviceId: 'facial', staffId: 'ann' },
-          { serviceId: 'facial', staffId: 'bob' },
-        ],
-      });
-      expect(roomsAt(found)).toEqual(expected);
-    },
-  );
+  `('a chain counts its own room usage: two back-to-back facials (buffer overlaps), capacity $capacity', ({ capacity, expected }) => {
+    const found = slots({
+      services: [facial],
+      staff,
+      rooms: [resource('room-a', capacity)],
+      window: span('09:30', '09:45'),
+      selection: [
+        { serviceId: 'facial', staffId: 'ann' },
+        { serviceId: 'facial', staffId: 'bob' },
+      ],
+    });
+    expect(roomsAt(found)).toEqual(expected);
+  });
 
   it('other staff do not help when the room is full', () => {
-    const rooms = [
-      resource('room-a', 1, [span('09:00', '11:00')]),
-      resource('room-b', 1, [span('09:00', '11:00')]),
-    ];
+    const rooms = [resource('room-a', 1, [span('09:00', '11:00')]), resource('room-b', 1, [span('09:00', '11:00')])];
     expect(
       slots({
         services: [facial],

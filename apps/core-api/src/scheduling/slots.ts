@@ -9,11 +9,7 @@ import {
   type PreparedStaff,
 } from './context';
 import { effectiveTiming, qualificationOf } from './placement';
-import {
-  evaluatePlacement,
-  RequestLedger,
-  type AcceptedPlacement,
-} from './rules';
+import { evaluatePlacement, RequestLedger, type AcceptedPlacement } from './rules';
 import type {
   BranchSettings,
   FindSlotsInput,
@@ -56,16 +52,14 @@ interface ChainItem {
  */
 export function findSlots(input: FindSlotsInput): Slot[] {
   const { window } = input;
-  if (window.end - window.start > MAX_WINDOW_MS)
-    throw new Error('Slot search window too long');
+  if (window.end - window.start > MAX_WINDOW_MS) throw new Error('Slot search window too long');
   const ctx = prepareContext(input);
   const chain = resolveChain(ctx, input.selection, input.online !== undefined);
   if (!chain) return [];
 
   const searchWindow = clampToOnlineWindow(ctx, window);
   const client = prepareClient(input.client);
-  const budget =
-    input.maxSearchNodesPerStart ?? DEFAULT_MAX_SEARCH_NODES_PER_START;
+  const budget = input.maxSearchNodesPerStart ?? DEFAULT_MAX_SEARCH_NODES_PER_START;
   const slots: Slot[] = [];
   for (const start of candidateStarts(ctx, searchWindow, chain[0].options)) {
     const schedules = searchChain(ctx, chain, start, client, budget);
@@ -75,26 +69,18 @@ export function findSlots(input: FindSlotsInput): Slot[] {
 }
 
 /** Services and eligible staff per selection item; null when some item has nobody. */
-function resolveChain(
-  ctx: PreparedContext,
-  selection: readonly SelectionItem[],
-  online: boolean,
-): ChainItem[] | null {
+function resolveChain(ctx: PreparedContext, selection: readonly SelectionItem[], online: boolean): ChainItem[] | null {
   if (selection.length === 0) return null;
   const chain: ChainItem[] = [];
   for (const item of selection) {
     const service = ctx.services.get(item.serviceId);
     if (!service || (online && !service.onlineBookable)) return null;
-    const pool =
-      item.staffId === undefined
-        ? ctx.staffInOrder
-        : ctx.staffInOrder.filter((s) => s.id === item.staffId);
+    const pool = item.staffId === undefined ? ctx.staffInOrder : ctx.staffInOrder.filter((s) => s.id === item.staffId);
     const options: StaffOption[] = [];
     for (const calendar of pool) {
       const qualification = qualificationOf(calendar, service);
       const staff = ctx.staff(calendar.id);
-      if (!staff || !qualification || (online && !calendar.onlineBookable))
-        continue;
+      if (!staff || !qualification || (online && !calendar.onlineBookable)) continue;
       options.push({ staff, timing: effectiveTiming(service, qualification) });
     }
     if (options.length === 0) return null;
@@ -112,15 +98,10 @@ function clampToOnlineWindow(ctx: PreparedContext, window: Interval): Interval {
 }
 
 /** Grid instants plus free moments of the first service's staff, sorted and unique. */
-function candidateStarts(
-  ctx: PreparedContext,
-  window: Interval,
-  firstOptions: readonly StaffOption[],
-): Instant[] {
+function candidateStarts(ctx: PreparedContext, window: Interval, firstOptions: readonly StaffOption[]): Instant[] {
   const starts = new Set(gridInstants(ctx, window));
   for (const { staff } of firstOptions) {
-    for (const t of staff.freeMoments)
-      if (window.start <= t && t < window.end) starts.add(t);
+    for (const t of staff.freeMoments) if (window.start <= t && t < window.end) starts.add(t);
   }
   return [...starts].sort((a, b) => a - b);
 }
@@ -136,21 +117,13 @@ function searchChain(
   const offGrid = !isOnGrid(ctx, chainStart);
   let nodesLeft = maxNodes;
 
-  const place = (
-    index: number,
-    previous: AcceptedPlacement | undefined,
-  ): boolean => {
+  const place = (index: number, previous: AcceptedPlacement | undefined): boolean => {
     if (index === chain.length) return true;
     const { service, options } = chain[index];
     for (const { staff, timing } of options) {
       if (--nodesLeft < 0) return false;
-      if (index === 0 && offGrid && !staff.freeMoments.has(chainStart))
-        continue;
-      const start = !previous
-        ? chainStart
-        : previous.staffId === staff.id
-          ? previous.placement.fullSpan.end
-          : previous.placement.end;
+      if (index === 0 && offGrid && !staff.freeMoments.has(chainStart)) continue;
+      const start = !previous ? chainStart : previous.staffId === staff.id ? previous.placement.fullSpan.end : previous.placement.end;
       const outcome = evaluatePlacement(ctx, ledger, {
         service,
         staff,
@@ -168,24 +141,17 @@ function searchChain(
   };
 
   if (!place(0, undefined)) return null;
-  return ledger.placed.map((accepted, i) =>
-    toSlotSchedule(chain[i].service, accepted),
-  );
+  return ledger.placed.map((accepted, i) => toSlotSchedule(chain[i].service, accepted));
 }
 
-function toSlotSchedule(
-  service: ServiceRule,
-  accepted: AcceptedPlacement,
-): SlotSchedule {
+function toSlotSchedule(service: ServiceRule, accepted: AcceptedPlacement): SlotSchedule {
   return {
     serviceId: service.id,
     staffId: accepted.staffId,
     start: accepted.placement.start,
     end: accepted.placement.end,
     ...(accepted.roomId !== undefined ? { roomId: accepted.roomId } : {}),
-    ...(accepted.machineId !== undefined
-      ? { machineId: accepted.machineId }
-      : {}),
+    ...(accepted.machineId !== undefined ? { machineId: accepted.machineId } : {}),
   };
 }
 
@@ -193,14 +159,7 @@ function toSlotSchedule(
  * The branch grid inside `window` (what `findSlots` starts from, before free
  * moments): every step of elapsed time from each local day's first instant.
  */
-export function gridStartTimes(
-  branch: BranchSettings,
-  window: Interval,
-): Instant[] {
-  if (window.end - window.start > MAX_WINDOW_MS)
-    throw new Error('Grid window too long');
-  return gridInstants(
-    prepareContext({ branch, services: [], staff: [] }),
-    window,
-  );
+export function gridStartTimes(branch: BranchSettings, window: Interval): Instant[] {
+  if (window.end - window.start > MAX_WINDOW_MS) throw new Error('Grid window too long');
+  return gridInstants(prepareContext({ branch, services: [], staff: [] }), window);
 }

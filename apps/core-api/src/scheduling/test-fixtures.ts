@@ -6,14 +6,7 @@
 import { DateTime } from 'luxon';
 
 import { localToInstant } from './time-zone';
-import type {
-  Instant,
-  Interval,
-  ResourceCalendar,
-  ServiceRule,
-  StaffCalendar,
-  StaffQualification,
-} from './types';
+import type { Instant, Interval, ResourceCalendar, ServiceRule, StaffCalendar, StaffQualification } from './types';
 
 export const DUBLIN = 'Europe/Dublin';
 export const LONDON = 'Europe/London';
@@ -24,8 +17,7 @@ export const HOUR = 60 * MINUTE;
 
 /** Local wall time on DAY in Dublin; "+1 HH:mm" for the following day. */
 export function t(time: string): Instant {
-  if (time.startsWith('+1 '))
-    return localToInstant(DUBLIN, '2026-06-11', time.slice(3));
+  if (time.startsWith('+1 ')) return localToInstant(DUBLIN, '2026-06-11', time.slice(3));
   return localToInstant(DUBLIN, DAY, time);
 }
 
@@ -53,17 +45,13 @@ export function isoUtc(instant: Instant): string {
   return new Date(instant).toISOString().replace(':00.000Z', 'Z');
 }
 
-export function service(
-  id: string,
-  rule: Partial<Omit<ServiceRule, 'id'>> = {},
-): ServiceRule {
+export function service(id: string, rule: Partial<Omit<ServiceRule, 'id'>> = {}): ServiceRule {
   return { id, durationMinutes: 30, onlineBookable: true, ...rule };
 }
 
 export interface StaffSpec {
   /** Service ids, or a full qualification map. */
-  readonly can?:
-    readonly string[] | Readonly<Record<string, StaffQualification>>;
+  readonly can?: readonly string[] | Readonly<Record<string, StaffQualification>>;
   readonly working?: readonly Interval[];
   readonly blocked?: readonly Interval[];
   readonly busy?: readonly Interval[];
@@ -86,11 +74,7 @@ export function stylist(id: string, spec: StaffSpec = {}): StaffCalendar {
   };
 }
 
-export function resource(
-  id: string,
-  capacity: number,
-  usages: readonly Interval[] = [],
-): ResourceCalendar {
+export function resource(id: string, capacity: number, usages: readonly Interval[] = []): ResourceCalendar {
   return { id, capacity, usages };
 }
 

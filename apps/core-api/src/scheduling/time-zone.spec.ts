@@ -30,12 +30,9 @@ describe('localToInstant (wall time -> instant)', () => {
     ${'America/Santiago'} | ${'2026-09-06'} | ${'00:00'} | ${'2026-09-06T04:00Z'} | ${'midnight itself does not exist -> 01:00 -03'}
     ${'America/Santiago'} | ${'2026-09-06'} | ${'00:30'} | ${'2026-09-06T04:00Z'} | ${'not 04:30Z as a shift-by-gap rule would give'}
     ${'America/Santiago'} | ${'2026-04-04'} | ${'23:30'} | ${'2026-04-05T02:30Z'} | ${'repeated 23:xx before midnight -> first (-03)'}
-  `(
-    '$zone $date $time -> $expected ($why)',
-    ({ zone, date, time, expected }) => {
-      expect(isoUtc(localToInstant(zone, date, time))).toBe(expected);
-    },
-  );
+  `('$zone $date $time -> $expected ($why)', ({ zone, date, time, expected }) => {
+    expect(isoUtc(localToInstant(zone, date, time))).toBe(expected);
+  });
 
   it.each`
     zone              | date            | time
@@ -74,12 +71,9 @@ describe('localDayBounds', () => {
     ${LONDON}             | ${'2026-10-25'} | ${'2026-10-24T23:00Z'} | ${25}
     ${'America/Santiago'} | ${'2026-09-06'} | ${'2026-09-06T04:00Z'} | ${23}
     ${'America/Santiago'} | ${'2026-04-04'} | ${'2026-04-04T03:00Z'} | ${25}
-  `(
-    '$zone $date starts $start and lasts $hours h',
-    ({ zone, date, start, hours }) => {
-      const bounds = localDayBounds(zone, date);
-      expect(isoUtc(bounds.start)).toBe(start);
-      expect((bounds.end - bounds.start) / HOUR).toBe(hours);
-    },
-  );
+  `('$zone $date starts $start and lasts $hours h', ({ zone, date, start, hours }) => {
+    const bounds = localDayBounds(zone, date);
+    expect(isoUtc(bounds.start)).toBe(start);
+    expect((bounds.end - bounds.start) / HOUR).toBe(hours);
+  });
 });

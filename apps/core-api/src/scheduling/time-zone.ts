@@ -66,8 +66,7 @@ export class ZoneClock {
     let hi = lo + DAY_MS;
     const before = this.rawOffsetMs(lo);
     const after = this.rawOffsetMs(hi);
-    if (before === after)
-      return { before, transition: Number.POSITIVE_INFINITY, after };
+    if (before === after) return { before, transition: Number.POSITIVE_INFINITY, after };
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
       if (this.rawOffsetMs(mid) === before) lo = mid;
@@ -99,13 +98,8 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** `yyyy-MM-dd` -> epoch day. Throws on malformed or impossible dates. */
 export function parseLocalDate(date: LocalDate): number {
   const match = LOCAL_DATE.exec(date);
-  if (!match)
-    throw new Error(`Invalid local date (expected yyyy-MM-dd): ${date}`);
-  const [year, month, day] = [
-    Number(match[1]),
-    Number(match[2]),
-    Number(match[3]),
-  ];
+  if (!match) throw new Error(`Invalid local date (expected yyyy-MM-dd): ${date}`);
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const ms = Date.UTC(year, month - 1, day);
   const roundTrip = new Date(ms);
   if (roundTrip.getUTCMonth() !== month - 1 || roundTrip.getUTCDate() !== day) {
@@ -134,11 +128,7 @@ export function isoWeekdayOf(epochDay: number): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
  *   to 02:00 gives 02:00 local). Every wall time in the gap maps there, so a
  *   range that lies entirely in the gap becomes empty.
  */
-export function wallTimeToInstant(
-  zone: ZoneClock,
-  epochDay: number,
-  minuteOfDay: number,
-): Instant {
+export function wallTimeToInstant(zone: ZoneClock, epochDay: number, minuteOfDay: number): Instant {
   const wallAsUtc = epochDay * DAY_MS + minuteOfDay * MINUTE_MS;
   const candidateOffsets = new Set([
     offsetMs(zone, wallAsUtc - OFFSET_PROBE_MS),
@@ -148,8 +138,7 @@ export function wallTimeToInstant(
   let earliest = Number.POSITIVE_INFINITY;
   for (const offset of candidateOffsets) {
     const instant = wallAsUtc - offset;
-    if (offsetMs(zone, instant) === offset && instant < earliest)
-      earliest = instant;
+    if (offsetMs(zone, instant) === offset && instant < earliest) earliest = instant;
   }
   if (earliest !== Number.POSITIVE_INFINITY) return earliest;
   return firstInstantAfterGap(zone, wallAsUtc);
@@ -188,16 +177,8 @@ export function localDayStart(zone: ZoneClock, epochDay: number): Instant {
 // ------------------------------------------------------ public conveniences
 
 /** The instant of local `date` + wall time `"HH:mm"` in `timeZone` (same rules as above). */
-export function localToInstant(
-  timeZone: string,
-  date: LocalDate,
-  time: string,
-): Instant {
-  return wallTimeToInstant(
-    zoneOf(timeZone),
-    parseLocalDate(date),
-    parseWallTime(time, true),
-  );
+export function localToInstant(timeZone: string, date: LocalDate, time: string): Instant {
+  return wallTimeToInstant(zoneOf(timeZone), parseLocalDate(date), parseWallTime(time, true));
 }
 
 /** The local date of `instant` in `timeZone`. */

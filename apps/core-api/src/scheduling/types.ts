@@ -38,9 +38,7 @@ export interface BranchSettings {
 
 // ---------------------------------------------------------------- roster
 
-export type WeeklyRoster = Readonly<
-  Partial<Record<IsoWeekday, readonly WallTimeRange[]>>
->;
+export type WeeklyRoster = Readonly<Partial<Record<IsoWeekday, readonly WallTimeRange[]>>>;
 
 export type RosterOverride =
   | { readonly date: LocalDate; readonly kind: 'dayOff' }
