@@ -58,8 +58,11 @@ export interface EnvironmentConfig {
   readonly resourcePrefix: string;
   readonly account: string;
   readonly region: string;
-  /** Explicit AZs: with a concrete account/region CDK would otherwise look them up. */
-  readonly availabilityZones: readonly string[];
+  /**
+   * How many availability zones to spread over. The zones themselves are the region's first N
+   * (Fn::GetAZs at deploy time): no AZ lookup at synth, no hard-coded zone names.
+   */
+  readonly azCount: number;
   readonly network: {
     readonly cidr: string;
     /**
@@ -176,7 +179,7 @@ function environment(source: SettingSource, name: EnvironmentName): EnvironmentC
     resourcePrefix: `chairbook-${name}`,
     account,
     region,
-    availabilityZones: production ? [`${region}a`, `${region}b`, `${region}c`] : [`${region}a`, `${region}b`],
+    azCount: production ? 3 : 2,
     network: production
       ? { cidr: '10.20.0.0/16', natGateways: 3, vpcEndpoints: true }
       : { cidr: '10.10.0.0/16', natGateways: 1, vpcEndpoints: false },
@@ -259,14 +262,13 @@ export function validateConfig(config: ChairbookConfig): string[] {
     const at = (what: string) => `${name}: ${what}`;
     if (!accountPattern.test(env.account)) problems.push(at(`account "${env.account}" is not a 12-digit AWS account id`));
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(env.region)) problems.push(at(`region "${env.region}" is not an AWS region name`));
-    if (env.availabilityZones.length < 2) problems.push(at('needs at least two availability zones'));
-    for (const az of env.availabilityZones) {
-      if (!az.startsWith(env.region)) problems.push(at(`availability zone ${az} is not in ${env.region}`));
+    if (!Number.isInteger(env.azCount) || env.azCount < 2 || env.azCount > 3) {
+      problems.push(at(`azCount ${env.azCount} must be 2 or 3 (every region has at least three zones)`));
     }
     if (env.network.natGateways < 1) {
       problems.push(at('natGateways must be at least 1: messaging reaches the SMS provider and SMTP relay on the internet'));
     }
-    if (env.network.natGateways > env.availabilityZones.length) {
+    if (env.network.natGateways > env.azCount) {
       problems.push(at('natGateways cannot exceed the number of availability zones'));
     }
     const db = env.database;

@@ -150,8 +150,10 @@ export class ChairbookService extends Construct {
       scaleInCooldown: Duration.seconds(300),
     });
 
+    // A literal name: ECS refers to the alarm by name, and a Ref would tie the two resources in a cycle.
+    const alarmName = `${this.props.resourcePrefix}-${app.name}-deployment-5xx`;
     const deployGuard = new cloudwatch.Alarm(this, 'DeploymentGuard', {
-      alarmName: `${this.props.resourcePrefix}-${app.name}-deployment-5xx`,
+      alarmName,
       alarmDescription:
         `${app.name}: target 5xx during a deployment. ECS rolls the deployment back when this fires ` +
         '(the circuit breaker only sees tasks that fail health checks).',
@@ -165,7 +167,7 @@ export class ChairbookService extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.service.enableDeploymentAlarms([deployGuard.alarmName], {
+    this.service.enableDeploymentAlarms([alarmName], {
       behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
     });
     return deployGuard;

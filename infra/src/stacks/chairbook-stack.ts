@@ -1,4 +1,4 @@
-import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environments';
 
@@ -8,8 +8,9 @@ export interface ChairbookStackProps extends StackProps {
 
 /**
  * Base of every per-environment stack: concrete account and region from the typed config,
- * the config's availability zones instead of an AZ context lookup (so synth never needs AWS
- * credentials), and the tags cost reports and incident reviews filter by.
+ * the region's first N availability zones resolved by CloudFormation (Fn::GetAZs) instead of
+ * an AZ context lookup, so synth never needs AWS credentials, and the tags cost reports and
+ * incident reviews filter by.
  */
 export abstract class ChairbookStack extends Stack {
   readonly config: EnvironmentConfig;
@@ -25,6 +26,6 @@ export abstract class ChairbookStack extends Stack {
   }
 
   override get availabilityZones(): string[] {
-    return [...this.config.availabilityZones];
+    return Array.from({ length: this.config.azCount }, (_, index) => Fn.select(index, Fn.getAzs()));
   }
 }

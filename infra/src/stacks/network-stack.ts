@@ -36,7 +36,7 @@ export class NetworkStack extends ChairbookStack {
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(config.network.cidr),
-      availabilityZones: [...config.availabilityZones],
+      maxAzs: config.azCount,
       natGateways: config.network.natGateways,
       subnetConfiguration: [
         { name: SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
@@ -65,11 +65,20 @@ export class NetworkStack extends ChairbookStack {
         Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
         SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       };
+      // HTTPS from inside the VPC only (the literal CIDR, so the rule is checkable before deploy).
+      const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Interface endpoints: HTTPS from the VPC',
+        allowAllOutbound: false,
+      });
+      endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(config.network.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
       for (const [name, service] of Object.entries(interfaceEndpoints)) {
         this.vpc.addInterfaceEndpoint(`${name}Endpoint`, {
           service,
           subnets: { subnetGroupName: SUBNETS.app },
           privateDnsEnabled: true,
+          securityGroups: [endpointSecurityGroup],
+          open: false,
         });
       }
     }

@@ -4,12 +4,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as mq from 'aws-cdk-lib/aws-amazonmq';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { NagSuppressions } from 'cdk-nag';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { APPS } from '../config/app-contract';
 import type { EnvironmentConfig } from '../config/environments';
 import { ChairbookStack, type ChairbookStackProps } from './chairbook-stack';
 import { SUBNETS } from './network-stack';
+import { acknowledge } from '../nag';
 
 export interface StatefulStackProps extends ChairbookStackProps {
   readonly vpc: ec2.IVpc;
@@ -235,10 +235,11 @@ export class StatefulStack extends ChairbookStack {
       ),
     };
 
-    this.suppressFindings(config, [
+    this.acknowledgeFindings(config, [
       brokerCredentials,
       this.brokerUrlSecret,
-      this.databaseSecret,
+      // The generated secret itself (database.secret is its attachment).
+      this.database.node.findChild('Secret'),
       ...Object.values(this.appSecrets),
     ]);
   }
@@ -271,8 +272,8 @@ export class StatefulStack extends ChairbookStack {
     };
   }
 
-  private suppressFindings(config: EnvironmentConfig, secrets: secretsmanager.ISecret[]): void {
-    NagSuppressions.addResourceSuppressions(secrets, [
+  private acknowledgeFindings(config: EnvironmentConfig, secrets: IConstruct[]): void {
+    acknowledge(secrets,
       {
         id: 'AwsSolutions-SMG4',
         reason:
@@ -280,8 +281,8 @@ export class StatefulStack extends ChairbookStack {
           'Rotation is a runbook step (docs/operations.md: rotate, then force a new deployment); the third-party ' +
           'credentials (SMS, SMTP) are rotated at the provider.',
       },
-    ]);
-    NagSuppressions.addResourceSuppressions(this.database, [
+    );
+    acknowledge(this.database,
       {
         id: 'AwsSolutions-RDS11',
         reason:
@@ -294,8 +295,8 @@ export class StatefulStack extends ChairbookStack {
           'Recovery is point-in-time restore from continuous backups into a new cluster. Backtrack rewinds the whole ' +
           'shared cluster in place, which would also erase every other salon\u2019s bookings made since.',
       },
-    ]);
-    NagSuppressions.addResourceSuppressions(this.broker, [
+    );
+    acknowledge(this.broker,
       {
         id: 'AwsSolutions-MQ3',
         reason:
@@ -303,7 +304,7 @@ export class StatefulStack extends ChairbookStack {
             ? 'Staging runs a single-instance broker to save cost; production runs a multi-AZ cluster (validated in the config).'
             : 'A RabbitMQ broker is a multi-AZ cluster (CLUSTER_MULTI_AZ); MQ3 checks the ActiveMQ active/standby mode.',
       },
-    ]);
+    );
   }
 }
 
