@@ -1,5 +1,6 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+const { StripWorkspaceDepsPlugin } = require('../../tools/strip-workspace-deps');
 
 const hasCli = require('fs').existsSync(join(__dirname, 'src/cli.ts'));
 
@@ -26,5 +27,6 @@ module.exports = {
       generatePackageJson: true,
       sourceMap: true,
     }),
+    new StripWorkspaceDepsPlugin(),
   ],
 };

@@ -1,6 +1,6 @@
 import * as mysql2 from 'mysql2';
 import { createConnection } from 'mysql2/promise';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 
 export interface DatabaseSettings {
   host: string;
@@ -18,7 +18,7 @@ export interface DatabaseSettings {
  */
 export function mysqlDataSourceOptions(
   db: DatabaseSettings,
-  parts: { entities: MixedList<Function>; migrations: MixedList<Function> },
+  parts: { entities: DataSourceOptions['entities']; migrations: DataSourceOptions['migrations'] },
 ): DataSourceOptions {
   return {
     type: 'mysql',

@@ -63,9 +63,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
             ? response
             : String((response as { message?: unknown }).message ?? exception.message);
         const malformedJson = status === 400 && /JSON/i.test(message);
+        // Keep structured bodies (e.g. the health report's per-dependency details).
+        const extra = typeof response === 'object' && response !== null && !('message' in response) ? (response as Record<string, unknown>) : {};
         body = malformedJson
           ? { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }
-          : { code: codeForStatus(status), message: status === 404 ? 'No such route or resource' : message };
+          : { ...extra, code: codeForStatus(status), message: status === 404 ? 'No such route or resource' : status === 503 ? 'A dependency is unavailable' : message };
       }
     } else {
       const mapped = platformError(exception);

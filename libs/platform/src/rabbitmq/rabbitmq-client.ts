@@ -165,7 +165,14 @@ export class RabbitMqClient {
         if (c.channel && c.tag) await c.channel.cancel(c.tag).catch(() => undefined);
       }),
     );
-    await Promise.race([Promise.allSettled([...this.activeHandlers]), new Promise((r) => setTimeout(r, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.activeHandlers]),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
     await this.connection?.close().catch(() => undefined);
     this.model = undefined;
     this.confirmChannel = undefined;

@@ -1,0 +1,5 @@
+export * from './database';
+export * from './rabbitmq';
+export * from './tcp-proxy';
+export * from './wait-for';
+export * from './service-harness';
