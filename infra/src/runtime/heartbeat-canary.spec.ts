@@ -6,8 +6,10 @@ import { HEARTBEAT_SCRIPT_PATH } from '../constructs/heartbeat-canary';
 interface Heartbeat {
   runHeartbeat(options: Record<string, unknown>): Promise<{ bookingId: string; startTime: string }>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const heartbeat = require('./heartbeat-canary/index.js') as Heartbeat;
+const demoSalon = require('./demo-salon-credential.js') as {
+  demoSalonCredential(options: Record<string, unknown>): Promise<Record<string, string>>;
+};
 
 interface Seen {
   method: string;
@@ -143,5 +145,26 @@ describe('heartbeat canary script', () => {
     });
     expect(output.code).toBe(0);
     expect(output.stdout).toContain('heartbeat passed: booking bk-42');
+  });
+
+  it('builds a credential from the demo salon for the acceptance run against the built images', async () => {
+    const biz = '/third-party-api-server/api/business';
+    const fake = await start({
+      [`GET ${biz}`]: () => ({ status: 200, body: { _embedded: { businesses: [{ businessId: 'biz-1', name: 'Foundation Hair' }] } } }),
+      [`GET ${biz}/biz-1/branch`]: () => ({ status: 200, body: { _embedded: { branches: [{ branchId: 'br-1' }] } } }),
+      [`GET ${biz}/biz-1/branch/br-1/service`]: () => ({ status: 200, body: { _embedded: { services: [{ serviceId: 'svc-cut' }] } } }),
+      [`POST ${biz}/biz-1/client`]: () => ({ status: 201, body: { clientId: 'cli-canary' } }),
+    });
+    const built = await demoSalon.demoSalonCredential({ baseUrl: fake.baseUrl, password: 'demo-pass' });
+    expect(built).toEqual({
+      username: 'global/owner@foundation-hair.example',
+      password: 'demo-pass',
+      businessId: 'biz-1',
+      branchId: 'br-1',
+      serviceId: 'svc-cut',
+      clientId: 'cli-canary',
+    });
+    const created = fake.seen.find((request) => request.method === 'POST');
+    expect(created?.body).toMatchObject({ smsMarketingConsent: false, emailReminderConsent: false });
   });
 });

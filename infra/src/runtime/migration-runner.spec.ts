@@ -6,7 +6,6 @@ interface Handlers {
   onEvent(event: Record<string, any>): Promise<Record<string, any>>;
   isComplete(event: Record<string, any>): Promise<Record<string, any>>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const runner = require('./migration-runner/index.js') as { createHandlers(ecs: unknown, commands: unknown): Handlers };
 
 /** Stand-ins for @aws-sdk/client-ecs: each command records its name and input. */
