@@ -376,6 +376,17 @@ describe('observability stack', () => {
     }
   });
 
+  it('explains every alarm in docs/operations.md, under the heading its description links to', () => {
+    const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'operations.md'), 'utf8');
+    const anchors = new Set(
+      [...doc.matchAll(/^#{2,4} (.+)$/gm)].map(([, heading]) => heading.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')),
+    );
+    for (const alarm of Object.values(resourcesOf(templates.productionObservability, 'AWS::CloudWatch::Alarm'))) {
+      const anchor = /docs\/operations\.md#([a-z0-9-]+)/.exec(alarm.Properties.AlarmDescription)?.[1];
+      expect(anchors).toContain(anchor);
+    }
+  });
+
   it('subscribes the configured emails and phone numbers to an encrypted topic', () => {
     templates.productionObservability.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     templates.productionObservability.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+353861234567' });

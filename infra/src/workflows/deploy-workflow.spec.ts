@@ -81,13 +81,17 @@ describe('.github/workflows/deploy.yml', () => {
     const staging = workflow.jobs['deploy-staging'];
     const production = workflow.jobs['deploy-production'];
     expect(staging.needs).toBe('images');
+    expect((staging as Job & { if?: string }).if).toBe('${{ !failure() && !cancelled() }}');
     expect(staging.environment?.name).toBe('staging');
     expect(runs(staging)).toContain("npx cdk deploy 'Chairbook-Staging-*' --require-approval never");
-    expect(runs(staging)).toContain('-c imageTag=${{ github.sha }}');
+    expect(runs(staging)).toContain('-c imageTag="${DEPLOY_TAG}"');
     expect(production.needs).toBe('deploy-staging');
     expect(production.environment?.name).toBe('production');
     expect(runs(production)).toContain("npx cdk deploy 'Chairbook-Production-*'");
-    expect(runs(production)).toContain('-c imageTag=${{ github.sha }}');
+    expect(runs(production)).toContain('-c imageTag="${DEPLOY_TAG}"');
+    // The commit's images on a push; an earlier commit's when rolling back by hand.
+    expect(source).toContain('DEPLOY_TAG: ${{ inputs.image_tag || github.sha }}');
+    expect(workflow.on.workflow_dispatch.inputs.image_tag.default).toBe('');
     for (const job of [staging, production]) {
       const smoke = job.steps.find((step) => step.name?.startsWith('Smoke test'));
       expect(smoke?.run).toContain('/health');
