@@ -6,7 +6,10 @@ import { CoreApiConfig } from './config/core-api.config';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
+import { CatalogueModule } from './modules/catalogue/catalogue.module';
 
 @Module({})
 export class AppModule {
@@ -18,7 +21,10 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         HealthModule,
+        AuthModule,
         BusinessModule,
+        BranchesModule,
+        CatalogueModule,
       ],
       controllers: [MetricsController],
     };

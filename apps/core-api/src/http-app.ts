@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { CoreApiConfig } from './config/core-api.config';
+import { setUpApiDocs } from './shared/http/api-docs';
 
 /**
  * Builds the core API application (not listening yet), used by main.ts and by the
@@ -20,5 +21,6 @@ export async function createCoreApiApp(config: CoreApiConfig, logger: Logger = c
     { logger: new NestPinoLogger(logger), bufferLogs: false },
   );
   configureHttpApp(app, logger);
+  setUpApiDocs(app);
   return app;
 }

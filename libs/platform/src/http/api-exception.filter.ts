@@ -91,7 +91,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
     const adapter = this.adapterHost.httpAdapter;
     const response = ctx.getResponse();
-    if (status === 429 && body['retryAfterSeconds'] !== undefined) {
+    if (typeof body['wwwAuthenticate'] === 'string') {
+      adapter.setHeader(response, 'WWW-Authenticate', body['wwwAuthenticate']);
+      delete body['wwwAuthenticate'];
+    }
+    if (body['retryAfterSeconds'] !== undefined) {
       adapter.setHeader(response, 'Retry-After', String(body['retryAfterSeconds']));
     }
     adapter.reply(response, body, status);

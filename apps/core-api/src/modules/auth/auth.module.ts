@@ -1,0 +1,47 @@
+import { ApiError } from '@chairbook/platform';
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerException, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { CoreApiConfig } from '../../config/core-api.config';
+import { BasicAuthGuard } from './basic-auth.guard';
+import { CredentialCache } from './credential-cache';
+import { RolesGuard } from './roles.guard';
+
+/** Phorest allows 100 requests per second per credential; so do we (429 with Retry-After). */
+class CredentialThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(req: { headers: Record<string, string | undefined>; ip?: string }): Promise<string> {
+    const header = req.headers['authorization'];
+    return header ? `cred:${CredentialCache.keyOf(header)}` : `ip:${req.ip ?? 'unknown'}`;
+  }
+
+  protected override async throwThrottlingException(): Promise<void> {
+    throw Object.assign(new ApiError(429, 'RATE_LIMITED', 'Too many requests for this credential; slow down and retry after the time in Retry-After'), {
+      cause: new ThrottlerException(),
+    });
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [CoreApiConfig],
+      useFactory: (config: CoreApiConfig) => ({
+        throttlers: [{ name: 'default', ttl: 1_000, limit: config.auth.rateLimitPerSecond }],
+        // Health and metrics stay reachable for load balancers and scrapers.
+        skipIf: (context) => {
+          const url: string = context.switchToHttp().getRequest<{ url?: string }>().url ?? '';
+          return url.startsWith('/health') || url.startsWith('/metrics');
+        },
+      }),
+    }),
+  ],
+  providers: [
+    BasicAuthGuard,
+    { provide: APP_GUARD, useClass: CredentialThrottlerGuard },
+    { provide: APP_GUARD, useExisting: BasicAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [BasicAuthGuard],
+})
+export class AuthModule {}

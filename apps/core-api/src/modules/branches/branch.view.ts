@@ -1,0 +1,80 @@
+import { iso } from '../../shared/http/versioning';
+import { Weekday, WEEKDAYS } from './dto/branch.dto';
+
+export interface BranchRow {
+  id: string;
+  business_id: string;
+  name: string;
+  slug: string;
+  time_zone: string;
+  country: string;
+  currency: string;
+  street_address1: string | null;
+  street_address2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  phone: string | null;
+  email: string | null;
+  latitude: number | string | null;
+  longitude: number | string | null;
+  opening_hours: string | Record<string, { startTime: string; endTime: string }[]>;
+  slot_step_minutes: number;
+  online_min_notice_minutes: number;
+  online_horizon_days: number;
+  hold_minutes: number;
+  cancellation_window_hours: number;
+  archived: number;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type OpeningHoursMap = Partial<Record<Weekday, { startTime: string; endTime: string }[]>>;
+
+export function openingHoursOf(row: Pick<BranchRow, 'opening_hours'>): OpeningHoursMap {
+  return typeof row.opening_hours === 'string' ? (JSON.parse(row.opening_hours) as OpeningHoursMap) : row.opening_hours;
+}
+
+/** Opening hours as Phorest's worktimetable lists them: one entry per open interval. */
+export function openingHoursList(row: Pick<BranchRow, 'opening_hours'>) {
+  const map = openingHoursOf(row);
+  return WEEKDAYS.flatMap((day) => (map[day] ?? []).map((h) => ({ dayOfWeek: day, startTime: h.startTime, endTime: h.endTime })));
+}
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+/** The branch as the API shows it (Phorest's field names, plus ours for set-up). */
+export function branchView(row: BranchRow) {
+  return {
+    branchId: row.id,
+    name: row.name,
+    slug: row.slug,
+    timeZone: row.time_zone,
+    country: row.country,
+    currencyCode: row.currency,
+    streetAddress1: row.street_address1,
+    streetAddress2: row.street_address2,
+    city: row.city,
+    state: row.state,
+    postalCode: row.postal_code,
+    phone: row.phone,
+    email: row.email,
+    latitude: num(row.latitude),
+    longitude: num(row.longitude),
+    openingHours: openingHoursList(row),
+    onlineBooking: {
+      minNoticeMinutes: row.online_min_notice_minutes,
+      horizonDays: row.online_horizon_days,
+      slotStepMinutes: row.slot_step_minutes,
+      holdMinutes: row.hold_minutes,
+      cancellationWindowHours: row.cancellation_window_hours,
+    },
+    archived: !!row.archived,
+    version: row.version,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export type BranchView = ReturnType<typeof branchView>;

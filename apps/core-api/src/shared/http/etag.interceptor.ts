@@ -1,0 +1,35 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { map, Observable } from 'rxjs';
+
+interface Versioned {
+  version?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * Single-entity GETs carry an ETag built from the entity's id and version, and answer 304 to
+ * a matching If-None-Match, so pollers skip unchanged records cheaply.
+ */
+@Injectable()
+export class EtagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<{ headers: Record<string, string | undefined> }>();
+    const reply = http.getResponse<{ header(name: string, value: string): void; status(code: number): void }>();
+    return next.handle().pipe(
+      map((body: Versioned) => {
+        if (!body || typeof body.version !== 'number') return body;
+        const id = Object.entries(body).find(([k, v]) => k.endsWith('Id') && typeof v === 'string')?.[1] ?? '';
+        const etag = `"${id}.${body.version}"`;
+        reply.header('ETag', etag);
+        reply.header('Cache-Control', 'private, no-cache');
+        const ifNoneMatch = request.headers['if-none-match'];
+        if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')) {
+          reply.status(304);
+          return undefined;
+        }
+        return body;
+      }),
+    );
+  }
+}
