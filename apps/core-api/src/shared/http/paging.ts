@@ -10,7 +10,7 @@ export class PageQuery {
   @IsInt()
   @Min(0)
   @Max(1_000_000)
-  page: number = 0;
+  page = 0;
 
   @ApiPropertyOptional({ description: 'Page size, 1 to 100', default: 20, example: 20 })
   @IsOptional()
@@ -18,7 +18,7 @@ export class PageQuery {
   @IsInt()
   @Min(1)
   @Max(100)
-  size: number = 20;
+  size = 20;
 }
 
 export interface Page<T> {
