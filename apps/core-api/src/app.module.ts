@@ -10,6 +10,9 @@ import { AuthModule } from './modules/auth/auth.module';
 import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
 import { CatalogueModule } from './modules/catalogue/catalogue.module';
+import { ClientsModule } from './modules/clients/clients.module';
+import { StaffModule } from './modules/staff/staff.module';
+import { UsersModule } from './modules/users/users.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +28,9 @@ export class AppModule {
         BusinessModule,
         BranchesModule,
         CatalogueModule,
+        StaffModule,
+        ClientsModule,
+        UsersModule,
       ],
       controllers: [MetricsController],
     };

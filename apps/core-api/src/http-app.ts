@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { CoreApiConfig } from './config/core-api.config';
 import { setUpApiDocs } from './shared/http/api-docs';
+import { recordRoutes } from './shared/http/route-registry';
 
 /**
  * Builds the core API application (not listening yet), used by main.ts and by the
@@ -20,6 +21,7 @@ export async function createCoreApiApp(config: CoreApiConfig, logger: Logger = c
     new FastifyAdapter({ bodyLimit: 1_048_576, routerOptions: { maxParamLength: 200 }, trustProxy: true }),
     { logger: new NestPinoLogger(logger), bufferLogs: false },
   );
+  recordRoutes(app);
   configureHttpApp(app, logger);
   setUpApiDocs(app);
   return app;

@@ -58,6 +58,10 @@ export const eventCatalog = {
       currency: z.string().length(3),
     }),
   },
+  'user.credentials_changed': {
+    version: 1,
+    schema: z.object({ userId: id }),
+  },
   'client.created': {
     version: 1,
     schema: z.object({

@@ -19,3 +19,12 @@ export const consumerQueues = {
 } as const satisfies Record<string, ConsumerQueue>;
 
 export const allConsumerQueues: ConsumerQueue[] = Object.values(consumerQueues).map((q) => ({ ...q, bindings: [...q.bindings] }));
+
+/**
+ * Routing keys each copy of a service listens to on a temporary queue of its own (exclusive,
+ * deleted with the connection): things every copy must hear, like cache invalidations and the
+ * live appointment screen's changes.
+ */
+export const broadcastBindings = {
+  credentialsChanged: ['user.credentials_changed'],
+} as const satisfies Record<string, readonly string[]>;

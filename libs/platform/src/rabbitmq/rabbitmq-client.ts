@@ -25,6 +25,13 @@ export interface QueueSpec {
   prefetch?: number;
 }
 
+interface Broadcast {
+  bindings: readonly string[];
+  handler: (message: ReceivedMessage) => Promise<void>;
+  onResubscribed?: () => void;
+  subscribedBefore: boolean;
+}
+
 interface Consumer {
   spec: QueueSpec;
   handler: (message: ReceivedMessage) => Promise<HandlerOutcome>;
@@ -57,6 +64,7 @@ export class RabbitMqClient {
   private model?: ChannelModel;
   private confirmChannel?: ConfirmChannel;
   private readonly consumers: Consumer[] = [];
+  private readonly broadcasts: Broadcast[] = [];
   private inFlightPublishes = 0;
   private readonly publishWaiters: (() => void)[] = [];
   private readonly activeHandlers = new Set<Promise<unknown>>();
@@ -122,6 +130,18 @@ export class RabbitMqClient {
     const consumer: Consumer = { spec, handler };
     this.consumers.push(consumer);
     if (this.model) await this.startConsumer(this.model, consumer);
+  }
+
+  /**
+   * Hears every message with these routing keys on a temporary queue of this process alone
+   * (each copy of a service gets its own copy of the message). Nothing is kept while the
+   * process is disconnected, so `onResubscribed` runs after every reconnect to let the caller
+   * resynchronise (e.g. drop a cache).
+   */
+  async subscribeBroadcast(bindings: readonly string[], handler: (message: ReceivedMessage) => Promise<void>, options: { onResubscribed?: () => void } = {}): Promise<void> {
+    const broadcast: Broadcast = { bindings, handler, onResubscribed: options.onResubscribed, subscribedBefore: false };
+    this.broadcasts.push(broadcast);
+    if (this.model) await this.startBroadcast(this.model, broadcast);
   }
 
   /** Publishes to the domain events exchange and waits for the broker's confirm. */
@@ -191,6 +211,7 @@ export class RabbitMqClient {
     this.model = model;
     this.confirmChannel = confirm;
     for (const consumer of this.consumers) await this.startConsumer(model, consumer);
+    for (const broadcast of this.broadcasts) await this.startBroadcast(model, broadcast);
     this.lastError = undefined;
     this.options.logger.info({ consumers: this.consumers.map((c) => c.spec.queue) }, 'connected to RabbitMQ');
   }
@@ -236,6 +257,27 @@ export class RabbitMqClient {
     });
     consumer.channel = channel;
     consumer.tag = consumerTag;
+  }
+
+  private async startBroadcast(model: ChannelModel, broadcast: Broadcast): Promise<void> {
+    if (this.closing) return;
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'broadcast channel error'));
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    for (const key of broadcast.bindings) await channel.bindQueue(queue, DOMAIN_EVENTS_EXCHANGE, key);
+    await channel.consume(
+      queue,
+      (msg) => {
+        if (!msg) return;
+        const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+        void broadcast
+          .handler({ routingKey: msg.fields.routingKey, content: msg.content, headers, messageId: msg.properties.messageId as string | undefined, deliveryCount: 0, redelivered: false })
+          .catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast handler failed'));
+      },
+      { noAck: true },
+    );
+    if (broadcast.subscribedBefore) broadcast.onResubscribed?.();
+    broadcast.subscribedBefore = true;
   }
 
   private async dispatch(channel: Channel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {

@@ -6,6 +6,7 @@ import { CoreApiConfig } from '../../config/core-api.config';
 import { BasicAuthGuard } from './basic-auth.guard';
 import { CredentialCache } from './credential-cache';
 import { RolesGuard } from './roles.guard';
+import { TenancyGuard } from './tenancy.guard';
 
 /** Phorest allows 100 requests per second per credential; so do we (429 with Retry-After). */
 class CredentialThrottlerGuard extends ThrottlerGuard {
@@ -40,6 +41,7 @@ class CredentialThrottlerGuard extends ThrottlerGuard {
     BasicAuthGuard,
     { provide: APP_GUARD, useClass: CredentialThrottlerGuard },
     { provide: APP_GUARD, useExisting: BasicAuthGuard },
+    { provide: APP_GUARD, useClass: TenancyGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [BasicAuthGuard],

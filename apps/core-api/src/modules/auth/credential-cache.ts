@@ -38,6 +38,10 @@ export class CredentialCache {
     this.entries.set(key, { principal, expiresAt: now + this.ttlMs });
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   forgetUser(userId: string): void {
     for (const [key, entry] of this.entries) if (entry.principal.userId === userId) this.entries.delete(key);
   }
