@@ -15,3 +15,4 @@ export * from './outbox/outbox';
 export * from './inbox/inbox';
 export * from './events/event-consumer';
 export * from './bootstrap/bootstrap';
+export * from './links/manage-link';

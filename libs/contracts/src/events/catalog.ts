@@ -70,6 +70,11 @@ export const eventCatalog = {
       lastName: z.string(),
       mobile: z.string().nullable(),
       email: z.string().nullable(),
+      /** YYYY-MM-DD, for birthday campaigns. */
+      birthDate: z.string().nullable(),
+      clientCategoryIds: z.array(id),
+      preferredStaffId: id.nullable(),
+      archived: z.boolean(),
       ...consents,
     }),
   },
@@ -81,6 +86,11 @@ export const eventCatalog = {
       lastName: z.string(),
       mobile: z.string().nullable(),
       email: z.string().nullable(),
+      /** YYYY-MM-DD, for birthday campaigns. */
+      birthDate: z.string().nullable(),
+      clientCategoryIds: z.array(id),
+      preferredStaffId: id.nullable(),
+      archived: z.boolean(),
       ...consents,
     }),
   },

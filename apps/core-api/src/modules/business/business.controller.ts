@@ -32,6 +32,13 @@ export class BusinessController {
     return pageOf('businesses', rows.slice(query.page * query.size, query.page * query.size + query.size).map(businessView), rows.length, query);
   }
 
+  /** Our addition: who a credential is (other Chairbook services verify callers with it). */
+  @Get('third-party-api-server/api/principal')
+  @ApiOperation({ summary: 'The user this credential belongs to: business, role, email' })
+  principal(@CurrentPrincipal() principal: Principal) {
+    return { userId: principal.userId, businessId: principal.businessId, email: principal.email, role: principal.role, staffId: principal.staffId };
+  }
+
   @Get(BUSINESS_PATH)
   @UseInterceptors(EtagInterceptor)
   @ApiOperation({ summary: 'Get the business' })
