@@ -10,6 +10,16 @@ const consents = {
   emailMarketingConsent: z.boolean(),
 };
 
+/** How to reach the client, as known when the event happened (messaging keeps it fresh from client.* events). */
+const clientContact = z.object({
+  firstName: z.string(),
+  lastName: z.string(),
+  mobile: z.string().nullable(),
+  email: z.string().nullable(),
+  smsReminderConsent: z.boolean(),
+  emailReminderConsent: z.boolean(),
+});
+
 const appointmentSnapshot = z.object({
   appointmentId: id,
   bookingId: id.nullable(),
@@ -23,7 +33,17 @@ const appointmentSnapshot = z.object({
   endTime: instant,
   state: z.string(),
   activationState: z.string(),
-  source: z.enum(['API', 'ONLINE']).optional(),
+  source: z.enum(['API', 'ONLINE']),
+  client: clientContact,
+});
+
+/** A whole booking (one or more appointments back to back), for one confirmation or notice. */
+const bookingSnapshot = z.object({
+  bookingId: id,
+  clientId: id,
+  source: z.enum(['API', 'ONLINE']),
+  client: clientContact,
+  appointments: z.array(appointmentSnapshot.omit({ client: true })).min(1),
 });
 
 /**
@@ -98,6 +118,10 @@ export const eventCatalog = {
     version: 1,
     schema: z.object({ clientId: id, ...consents }),
   },
+  /** A booking became firm (booked ACTIVE, or a RESERVED hold activated): confirm it. */
+  'booking.confirmed': { version: 1, schema: bookingSnapshot },
+  /** The whole booking was cancelled (a hold that expired is not announced). */
+  'booking.cancelled': { version: 1, schema: bookingSnapshot },
   'appointment.booked': { version: 1, schema: appointmentSnapshot },
   'appointment.rescheduled': {
     version: 1,

@@ -12,6 +12,8 @@ const appointment = {
   endTime: '2026-03-29T09:45:00.000Z',
   state: 'BOOKED',
   activationState: 'ACTIVE',
+  source: 'API' as const,
+  client: { firstName: 'Siobhán', lastName: 'Murphy', mobile: '+353877654321', email: null, smsReminderConsent: true, emailReminderConsent: false },
 };
 
 describe('domain events', () => {

@@ -13,7 +13,7 @@ export interface ConsumerQueue {
 export const consumerQueues = {
   messagingCoreEvents: {
     queue: 'messaging.core-events',
-    bindings: ['business.*', 'branch.*', 'client.*', 'appointment.*', 'purchase.*'],
+    bindings: ['business.*', 'branch.*', 'client.*', 'booking.*', 'appointment.*', 'purchase.*'],
     deliveryLimit: 10,
   },
 } as const satisfies Record<string, ConsumerQueue>;
