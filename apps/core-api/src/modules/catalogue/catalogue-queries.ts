@@ -55,7 +55,10 @@ export class CatalogueQueries {
       conditions.push(`id IN (${placeholders(serviceIds)})`);
       params.push(...serviceIds);
     }
-    const rows: ServiceRow[] = await m.query(`SELECT * FROM service WHERE ${conditions.join(' AND ')} ORDER BY sort_order, name, id`, params);
+    const rows: ServiceRow[] = await m.query(
+      `SELECT * FROM service WHERE ${conditions.join(' AND ')} ORDER BY sort_order, name, id`,
+      params,
+    );
     const resources = await loadServiceResources(
       m,
       businessId,

@@ -20,8 +20,23 @@ import { StaffCategoriesService } from './staff-categories/staff-categories.serv
  * and price) and `loadResources(businessId, branchId)` (rooms and machines with capacity).
  */
 @Module({
-  controllers: [ServiceCategoriesController, ServicesController, RoomsController, MachinesController, StaffCategoriesController, ClientCategoriesController],
-  providers: [ServiceCategoriesService, ServicesService, RoomsService, MachinesService, StaffCategoriesService, ClientCategoriesService, CatalogueQueries],
+  controllers: [
+    ServiceCategoriesController,
+    ServicesController,
+    RoomsController,
+    MachinesController,
+    StaffCategoriesController,
+    ClientCategoriesController,
+  ],
+  providers: [
+    ServiceCategoriesService,
+    ServicesService,
+    RoomsService,
+    MachinesService,
+    StaffCategoriesService,
+    ClientCategoriesService,
+    CatalogueQueries,
+  ],
   exports: [CatalogueQueries],
 })
 export class CatalogueModule {}

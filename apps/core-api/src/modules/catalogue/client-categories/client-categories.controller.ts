@@ -18,7 +18,9 @@ export class ClientCategoriesController {
   constructor(private readonly categories: ClientCategoriesService) {}
 
   @Get(LIST)
-  @ApiOperation({ summary: 'List the business’s client categories (_embedded.clientCategories), by name; `name` filters by contained text' })
+  @ApiOperation({
+    summary: 'List the business’s client categories (_embedded.clientCategories), by name; `name` filters by contained text',
+  })
   list(@Param('businessId') businessId: string, @Query() query: ClientCategoryListQuery) {
     return this.categories.list(businessId, query);
   }
@@ -40,7 +42,11 @@ export class ClientCategoriesController {
   @Put(ITEM)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Update a client category; send the version you read (409 when stale)' })
-  update(@Param('businessId') businessId: string, @Param('categoryId', new IdPipe('categoryId')) categoryId: string, @Body() dto: UpdateClientCategoryDto) {
+  update(
+    @Param('businessId') businessId: string,
+    @Param('categoryId', new IdPipe('categoryId')) categoryId: string,
+    @Body() dto: UpdateClientCategoryDto,
+  ) {
     return this.categories.update(businessId, categoryId, dto);
   }
 

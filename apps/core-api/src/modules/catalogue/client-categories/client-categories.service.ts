@@ -31,19 +31,35 @@ export class ClientCategoriesService {
   }
 
   async get(businessId: string, categoryId: string) {
-    return clientCategoryView(await requireRow<ClientCategoryRow>(this.dataSource.manager, 'client_category', { businessId }, categoryId, WHAT));
+    return clientCategoryView(
+      await requireRow<ClientCategoryRow>(this.dataSource.manager, 'client_category', { businessId }, categoryId, WHAT),
+    );
   }
 
   async create(businessId: string, dto: CreateClientCategoryDto) {
     const id = newId();
     const now = new Date();
-    await this.dataSource.query('INSERT INTO client_category (id, business_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, businessId, dto.name, now, now]);
+    await this.dataSource.query('INSERT INTO client_category (id, business_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      businessId,
+      dto.name,
+      now,
+      now,
+    ]);
     return this.get(businessId, id);
   }
 
   async update(businessId: string, categoryId: string, dto: UpdateClientCategoryDto) {
     await this.dataSource.transaction((m) =>
-      updateVersioned(m, 'client_category', { businessId }, categoryId, dto.version, { name: dto.name, archived: bool(dto.archived) }, WHAT),
+      updateVersioned(
+        m,
+        'client_category',
+        { businessId },
+        categoryId,
+        dto.version,
+        { name: dto.name, archived: bool(dto.archived) },
+        WHAT,
+      ),
     );
     return this.get(businessId, categoryId);
   }

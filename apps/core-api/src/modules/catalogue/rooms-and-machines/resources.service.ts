@@ -40,22 +40,19 @@ abstract class BranchResourcesService<V> {
 
   async get(businessId: string, branchId: string, id: string): Promise<V> {
     await this.branches.require(businessId, branchId);
-    return this.kind.view(await requireRow<ResourceRow>(this.dataSource.manager, this.kind.table, { businessId, branchId }, id, this.kind.what));
+    return this.kind.view(
+      await requireRow<ResourceRow>(this.dataSource.manager, this.kind.table, { businessId, branchId }, id, this.kind.what),
+    );
   }
 
   async create(businessId: string, branchId: string, dto: CreateResourceDto): Promise<V> {
     await this.branches.require(businessId, branchId);
     const id = newId();
     const now = new Date();
-    await this.dataSource.query(`INSERT INTO ${this.kind.table} (id, business_id, branch_id, name, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
-      id,
-      businessId,
-      branchId,
-      dto.name,
-      dto.capacity ?? 1,
-      now,
-      now,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO ${this.kind.table} (id, business_id, branch_id, name, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [id, businessId, branchId, dto.name, dto.capacity ?? 1, now, now],
+    );
     return this.get(businessId, branchId, id);
   }
 

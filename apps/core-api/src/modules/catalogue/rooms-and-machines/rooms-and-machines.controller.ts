@@ -21,7 +21,11 @@ export class RoomsController {
   @Get(ROOMS)
   @RequireRole('STYLIST', { service: true })
   @ApiOperation({ summary: 'List the branch’s rooms (_embedded.rooms), by name; `updated_from` polls changes' })
-  list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: ResourceListQuery) {
+  list(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Query() query: ResourceListQuery,
+  ) {
     return this.rooms.list(businessId, branchId, query);
   }
 
@@ -29,14 +33,22 @@ export class RoomsController {
   @RequireRole('STYLIST', { service: true })
   @UseInterceptors(EtagInterceptor)
   @ApiOperation({ summary: 'Get a room (ETag; 304 on If-None-Match)' })
-  get(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('roomId', new IdPipe('roomId')) roomId: string) {
+  get(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Param('roomId', new IdPipe('roomId')) roomId: string,
+  ) {
     return this.rooms.get(businessId, branchId, roomId);
   }
 
   @Post(ROOMS)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Create a room with its capacity (managers and owners)' })
-  create(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Body() dto: CreateResourceDto) {
+  create(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Body() dto: CreateResourceDto,
+  ) {
     return this.rooms.create(businessId, branchId, dto);
   }
 
@@ -56,7 +68,11 @@ export class RoomsController {
   @HttpCode(204)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Archive a room' })
-  archive(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('roomId', new IdPipe('roomId')) roomId: string) {
+  archive(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Param('roomId', new IdPipe('roomId')) roomId: string,
+  ) {
     return this.rooms.archive(businessId, branchId, roomId);
   }
 }
@@ -70,7 +86,11 @@ export class MachinesController {
   @Get(MACHINES)
   @RequireRole('STYLIST', { service: true })
   @ApiOperation({ summary: 'List the branch’s machines (_embedded.machines), by name; `updated_from` polls changes' })
-  list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: ResourceListQuery) {
+  list(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Query() query: ResourceListQuery,
+  ) {
     return this.machines.list(businessId, branchId, query);
   }
 
@@ -89,7 +109,11 @@ export class MachinesController {
   @Post(MACHINES)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Create a machine with its capacity (managers and owners)' })
-  create(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Body() dto: CreateResourceDto) {
+  create(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Body() dto: CreateResourceDto,
+  ) {
     return this.machines.create(businessId, branchId, dto);
   }
 

@@ -20,7 +20,11 @@ export class ServiceCategoriesController {
   @Get(LIST)
   @RequireRole('STYLIST', { service: true })
   @ApiOperation({ summary: 'List the branch’s service categories (_embedded.serviceCategories), by sortOrder then name' })
-  list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: ArchivableListQuery) {
+  list(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Query() query: ArchivableListQuery,
+  ) {
     return this.categories.list(businessId, branchId, query);
   }
 
@@ -39,7 +43,11 @@ export class ServiceCategoriesController {
   @Post(LIST)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Create a service category (managers and owners)' })
-  create(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Body() dto: CreateServiceCategoryDto) {
+  create(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Body() dto: CreateServiceCategoryDto,
+  ) {
     return this.categories.create(businessId, branchId, dto);
   }
 

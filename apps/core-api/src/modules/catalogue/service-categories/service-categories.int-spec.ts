@@ -49,7 +49,7 @@ describe('service categories API (real MariaDB)', () => {
     expect(first.body).toEqual({ ...cat });
     const etag = first.headers.get('etag');
     expect(etag).toBe(`"${cat.categoryId}.1"`);
-    expect((await owner.get(`${list()}/${cat.categoryId}`, { 'if-none-match': etag! })).status).toBe(304);
+    expect((await owner.get(`${list()}/${cat.categoryId}`, { 'if-none-match': String(etag) })).status).toBe(304);
   });
 
   it('updates partially with the version read, and answers 409 with the current version when stale', async () => {
@@ -66,7 +66,8 @@ describe('service categories API (real MariaDB)', () => {
   it('archives with DELETE (204): hidden from the list unless includeArchived, restorable with archived=false', async () => {
     const cat = await create('Seasonal');
     expect((await owner.delete(`${list()}/${cat.categoryId}`)).status).toBe(204);
-    const ids = async (query: string) => (await owner.get(`${list()}${query}`)).body._embedded.serviceCategories.map((c: { categoryId: string }) => c.categoryId);
+    const ids = async (query: string) =>
+      (await owner.get(`${list()}${query}`)).body._embedded.serviceCategories.map((c: { categoryId: string }) => c.categoryId);
     expect(await ids('')).not.toContain(cat.categoryId);
     expect(await ids('?includeArchived=true&size=100')).toContain(cat.categoryId);
     const archived = await owner.get(`${list()}/${cat.categoryId}`);
@@ -112,7 +113,9 @@ describe('service categories API (real MariaDB)', () => {
 
   it('lets every salon role and the booking site read, but only managers and owners write', async () => {
     const cat = await create('Roles');
-    const [reception, stylist, manager, service] = await Promise.all(['RECEPTION', 'STYLIST', 'MANAGER', 'SERVICE'].map((r) => addUser(api, owner, r as never)));
+    const [reception, stylist, manager, service] = await Promise.all(
+      ['RECEPTION', 'STYLIST', 'MANAGER', 'SERVICE'].map((r) => addUser(api, owner, r as never)),
+    );
     for (const reader of [reception, stylist, service]) {
       expect((await reader.get(list())).status).toBe(200);
       expect((await reader.get(`${list()}/${cat.categoryId}`)).status).toBe(200);

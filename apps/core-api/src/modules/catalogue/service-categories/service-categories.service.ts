@@ -32,7 +32,9 @@ export class ServiceCategoriesService {
 
   async get(businessId: string, branchId: string, categoryId: string) {
     await this.branches.require(businessId, branchId);
-    return serviceCategoryView(await requireRow<ServiceCategoryRow>(this.dataSource.manager, 'service_category', { businessId, branchId }, categoryId, WHAT));
+    return serviceCategoryView(
+      await requireRow<ServiceCategoryRow>(this.dataSource.manager, 'service_category', { businessId, branchId }, categoryId, WHAT),
+    );
   }
 
   async create(businessId: string, branchId: string, dto: CreateServiceCategoryDto) {
@@ -49,7 +51,15 @@ export class ServiceCategoriesService {
   async update(businessId: string, branchId: string, categoryId: string, dto: UpdateServiceCategoryDto) {
     await this.branches.require(businessId, branchId);
     await this.dataSource.transaction((m) =>
-      updateVersioned(m, 'service_category', { businessId, branchId }, categoryId, dto.version, { name: dto.name, sort_order: dto.sortOrder, archived: bool(dto.archived) }, WHAT),
+      updateVersioned(
+        m,
+        'service_category',
+        { businessId, branchId },
+        categoryId,
+        dto.version,
+        { name: dto.name, sort_order: dto.sortOrder, archived: bool(dto.archived) },
+        WHAT,
+      ),
     );
     return this.get(businessId, branchId, categoryId);
   }

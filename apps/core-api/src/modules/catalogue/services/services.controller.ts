@@ -19,7 +19,11 @@ export class ServicesController {
   @Get(LIST)
   @RequireRole('STYLIST', { service: true })
   @ApiOperation({ summary: 'List the branch’s services (_embedded.services); filters category_id, updatedAfter, includeArchived' })
-  list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: ServiceListQuery) {
+  list(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Query() query: ServiceListQuery,
+  ) {
     return this.services.list(businessId, branchId, query);
   }
 
@@ -38,7 +42,11 @@ export class ServicesController {
   @Post(LIST)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Create a service: duration (gap included), gap, buffer, price, rooms/machines (managers and owners)' })
-  create(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Body() dto: CreateServiceDto) {
+  create(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Body() dto: CreateServiceDto,
+  ) {
     return this.services.create(businessId, branchId, dto);
   }
 

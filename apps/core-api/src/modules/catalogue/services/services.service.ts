@@ -67,8 +67,21 @@ export class ServicesService {
            gap_duration_minutes, buffer_after_minutes, price_minor, online_bookable, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          id, businessId, branchId, dto.categoryId ?? null, dto.name, dto.internetName ?? null, dto.description ?? null, dto.duration, gapStart,
-          gapTime, dto.bufferTime ?? 0, priceMinor, dto.onlineBookable === false ? 0 : 1, now, now,
+          id,
+          businessId,
+          branchId,
+          dto.categoryId ?? null,
+          dto.name,
+          dto.internetName ?? null,
+          dto.description ?? null,
+          dto.duration,
+          gapStart,
+          gapTime,
+          dto.bufferTime ?? 0,
+          priceMinor,
+          dto.onlineBookable === false ? 0 : 1,
+          now,
+          now,
         ],
       );
       await replaceServiceResources(m, businessId, id, 'ROOM', dto.roomIds ?? []);
@@ -122,7 +135,11 @@ export class ServicesService {
   }
 
   /** A category, rooms and machines named in a body must be this branch's (else 404). */
-  private async checkReferences(m: Queryable, scope: Scope, dto: { categoryId?: string | null; roomIds?: string[]; machineIds?: string[] }): Promise<void> {
+  private async checkReferences(
+    m: Queryable,
+    scope: Scope,
+    dto: { categoryId?: string | null; roomIds?: string[]; machineIds?: string[] },
+  ): Promise<void> {
     if (dto.categoryId) await requireReferences(m, 'service_category', scope, [dto.categoryId], 'Service category', 'categoryId');
     await requireReferences(m, 'room', scope, dto.roomIds ?? [], 'Room', 'roomIds');
     await requireReferences(m, 'machine', scope, dto.machineIds ?? [], 'Machine', 'machineIds');

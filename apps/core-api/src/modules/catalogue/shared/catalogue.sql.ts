@@ -68,7 +68,10 @@ export async function listPage<R, V>(m: Queryable, spec: ListSpec<R, V>) {
   const params = [...s.params, ...(spec.where ?? []).flatMap((w) => w.params)];
   const where = conditions.join(' AND ');
   const [rows, [{ total }]] = await Promise.all([
-    m.query(`SELECT * FROM ${spec.table} WHERE ${where} ORDER BY ${spec.orderBy} LIMIT ? OFFSET ?`, [...params, ...limitOffset(spec.query)]) as Promise<R[]>,
+    m.query(`SELECT * FROM ${spec.table} WHERE ${where} ORDER BY ${spec.orderBy} LIMIT ? OFFSET ?`, [
+      ...params,
+      ...limitOffset(spec.query),
+    ]) as Promise<R[]>,
     m.query(`SELECT COUNT(*) AS total FROM ${spec.table} WHERE ${where}`, params) as Promise<{ total: number | string }[]>,
   ]);
   return pageOf(spec.key, await spec.view(rows), Number(total), spec.query);
@@ -118,14 +121,21 @@ export async function archiveRow(m: Queryable, table: string, scope: Scope, id: 
  * Ids named in a body (a category, rooms, machines) must be ours: any id outside the scope
  * answers 404 (never a hint that it exists elsewhere); an archived one is a 400 on `field`.
  */
-export async function requireReferences(m: Queryable, table: string, scope: Scope, ids: readonly string[], what: string, field: string): Promise<void> {
+export async function requireReferences(
+  m: Queryable,
+  table: string,
+  scope: Scope,
+  ids: readonly string[],
+  what: string,
+  field: string,
+): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.length) return;
   const s = scopeSql(scope);
-  const rows: { id: string; archived: number }[] = await m.query(`SELECT id, archived FROM ${table} WHERE ${s.sql} AND id IN (${placeholders(unique)})`, [
-    ...s.params,
-    ...unique,
-  ]);
+  const rows: { id: string; archived: number }[] = await m.query(
+    `SELECT id, archived FROM ${table} WHERE ${s.sql} AND id IN (${placeholders(unique)})`,
+    [...s.params, ...unique],
+  );
   if (rows.length !== unique.length) throw ApiError.notFound(what);
   const archived = rows.filter((r) => r.archived);
   if (archived.length) {

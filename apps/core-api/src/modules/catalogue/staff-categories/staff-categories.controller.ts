@@ -19,7 +19,11 @@ export class StaffCategoriesController {
 
   @Get(LIST)
   @ApiOperation({ summary: 'List the branch’s staff categories (_embedded.staffCategories), by name' })
-  list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: ArchivableListQuery) {
+  list(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Query() query: ArchivableListQuery,
+  ) {
     return this.categories.list(businessId, branchId, query);
   }
 
@@ -37,7 +41,11 @@ export class StaffCategoriesController {
   @Post(LIST)
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Create a staff category (managers and owners)' })
-  create(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Body() dto: CreateStaffCategoryDto) {
+  create(
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Body() dto: CreateStaffCategoryDto,
+  ) {
     return this.categories.create(businessId, branchId, dto);
   }
 

@@ -32,28 +32,34 @@ export class StaffCategoriesService {
 
   async get(businessId: string, branchId: string, staffCategoryId: string) {
     await this.branches.require(businessId, branchId);
-    return staffCategoryView(await requireRow<StaffCategoryRow>(this.dataSource.manager, 'staff_category', { businessId, branchId }, staffCategoryId, WHAT));
+    return staffCategoryView(
+      await requireRow<StaffCategoryRow>(this.dataSource.manager, 'staff_category', { businessId, branchId }, staffCategoryId, WHAT),
+    );
   }
 
   async create(businessId: string, branchId: string, dto: CreateStaffCategoryDto) {
     await this.branches.require(businessId, branchId);
     const id = newId();
     const now = new Date();
-    await this.dataSource.query('INSERT INTO staff_category (id, business_id, branch_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      id,
-      businessId,
-      branchId,
-      dto.name,
-      now,
-      now,
-    ]);
+    await this.dataSource.query(
+      'INSERT INTO staff_category (id, business_id, branch_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [id, businessId, branchId, dto.name, now, now],
+    );
     return this.get(businessId, branchId, id);
   }
 
   async update(businessId: string, branchId: string, staffCategoryId: string, dto: UpdateStaffCategoryDto) {
     await this.branches.require(businessId, branchId);
     await this.dataSource.transaction((m) =>
-      updateVersioned(m, 'staff_category', { businessId, branchId }, staffCategoryId, dto.version, { name: dto.name, archived: bool(dto.archived) }, WHAT),
+      updateVersioned(
+        m,
+        'staff_category',
+        { businessId, branchId },
+        staffCategoryId,
+        dto.version,
+        { name: dto.name, archived: bool(dto.archived) },
+        WHAT,
+      ),
     );
     return this.get(businessId, branchId, staffCategoryId);
   }

@@ -19,10 +19,19 @@ export function expectNotFound(res: ApiResponse): void {
 }
 
 /** Versioned, archivable rows show these audit fields. */
-export const auditFields = (version = 1) => ({ archived: false, version, createdAt: expect.stringMatching(ISO_INSTANT), updatedAt: expect.stringMatching(ISO_INSTANT) });
+export const auditFields = (version = 1) => ({
+  archived: false,
+  version,
+  createdAt: expect.stringMatching(ISO_INSTANT),
+  updatedAt: expect.stringMatching(ISO_INSTANT),
+});
 
 /** A staff member straight in the table (the staff routes are another module's). */
-export async function insertStaff(api: CoreApiHarness, client: ApiClient, options: { branchId?: string; archived?: boolean; qualifiedFor?: string[] } = {}): Promise<string> {
+export async function insertStaff(
+  api: CoreApiHarness,
+  client: ApiClient,
+  options: { branchId?: string; archived?: boolean; qualifiedFor?: string[] } = {},
+): Promise<string> {
   const db = api.app.get(DataSource);
   const id = newId();
   await db.query(
@@ -42,8 +51,17 @@ export async function countRows(api: CoreApiHarness, table: string, businessId: 
 
 /** Opens a second branch of the client's business and returns its id. */
 export async function openBranch(client: ApiClient): Promise<string> {
-  const tag = newId().slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, 'x');
-  const res = await client.post(`${client.business}/branch`, { name: `Second ${tag}`, slug: `second-${tag}`, timeZone: 'Europe/Dublin', country: 'IE', currencyCode: 'EUR' });
+  const tag = newId()
+    .slice(0, 8)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x');
+  const res = await client.post(`${client.business}/branch`, {
+    name: `Second ${tag}`,
+    slug: `second-${tag}`,
+    timeZone: 'Europe/Dublin',
+    country: 'IE',
+    currencyCode: 'EUR',
+  });
   expect(res.status).toBe(201);
   return res.body.branchId as string;
 }

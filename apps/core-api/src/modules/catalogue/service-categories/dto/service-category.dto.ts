@@ -9,7 +9,13 @@ export class CreateServiceCategoryDto {
   @NotBlank()
   name!: string;
 
-  @ApiPropertyOptional({ example: 10, default: 0, minimum: 0, maximum: 1_000_000, description: 'Lists show categories by sortOrder, then name' })
+  @ApiPropertyOptional({
+    example: 10,
+    default: 0,
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'Lists show categories by sortOrder, then name',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)

@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ArchivableListQuery, IsEntityId, IsOptionalNotNull, NotBlank, VersionedUpdateDto } from '../../shared/catalogue.dto';
 
 export const DURATION_MIN = 5;
@@ -28,13 +42,23 @@ class ServiceCoreFields {
   @NotBlank()
   name!: string;
 
-  @ApiProperty({ example: 90, minimum: DURATION_MIN, maximum: DURATION_MAX, description: 'Total minutes, gap included (buffer not included)' })
+  @ApiProperty({
+    example: 90,
+    minimum: DURATION_MIN,
+    maximum: DURATION_MAX,
+    description: 'Total minutes, gap included (buffer not included)',
+  })
   @IsInt()
   @Min(DURATION_MIN)
   @Max(DURATION_MAX)
   duration!: number;
 
-  @ApiProperty({ example: 85.5, minimum: 0, maximum: PRICE_MAX, description: 'In major units of the branch currency, with at most its decimals' })
+  @ApiProperty({
+    example: 85.5,
+    minimum: 0,
+    maximum: PRICE_MAX,
+    description: 'In major units of the branch currency, with at most its decimals',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(PRICE_MAX)
@@ -51,7 +75,12 @@ class ServiceOptionalFields {
   @IsEntityId()
   categoryId?: string | null;
 
-  @ApiPropertyOptional({ example: 'Full head colour', maxLength: 150, nullable: true, description: 'Shown on online booking instead of name' })
+  @ApiPropertyOptional({
+    example: 'Full head colour',
+    maxLength: 150,
+    nullable: true,
+    description: 'Shown on online booking instead of name',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(150)
@@ -63,7 +92,13 @@ class ServiceOptionalFields {
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: 30, default: 0, minimum: 0, maximum: DURATION_MAX, description: 'Processing minutes in which the stylist is free' })
+  @ApiPropertyOptional({
+    example: 30,
+    default: 0,
+    minimum: 0,
+    maximum: DURATION_MAX,
+    description: 'Processing minutes in which the stylist is free',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -82,7 +117,13 @@ class ServiceOptionalFields {
   @Max(DURATION_MAX)
   gapStartsAfter?: number | null;
 
-  @ApiPropertyOptional({ example: 10, default: 0, minimum: 0, maximum: BUFFER_MAX, description: 'Clean-up minutes after the service (the client has left)' })
+  @ApiPropertyOptional({
+    example: 10,
+    default: 0,
+    minimum: 0,
+    maximum: BUFFER_MAX,
+    description: 'Clean-up minutes after the service (the client has left)',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -94,7 +135,11 @@ class ServiceOptionalFields {
   @IsBoolean()
   onlineBookable?: boolean;
 
-  @ApiPropertyOptional({ type: [String], example: [], description: 'The service needs one of these rooms of the branch (empty: none needed)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: [],
+    description: 'The service needs one of these rooms of the branch (empty: none needed)',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
@@ -102,7 +147,11 @@ class ServiceOptionalFields {
   @IsEntityId({ each: true })
   roomIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: [], description: 'The service needs one of these machines of the branch (empty: none needed)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: [],
+    description: 'The service needs one of these machines of the branch (empty: none needed)',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
@@ -114,4 +163,8 @@ class ServiceOptionalFields {
 export class CreateServiceDto extends IntersectionType(ServiceCoreFields, ServiceOptionalFields) {}
 
 /** A partial update: send `version` and only the fields to change. */
-export class UpdateServiceDto extends IntersectionType(VersionedUpdateDto, PartialType(ServiceCoreFields, { skipNullProperties: false }), ServiceOptionalFields) {}
+export class UpdateServiceDto extends IntersectionType(
+  VersionedUpdateDto,
+  PartialType(ServiceCoreFields, { skipNullProperties: false }),
+  ServiceOptionalFields,
+) {}
