@@ -133,6 +133,24 @@ export const eventCatalog = {
   'appointment.started': { version: 1, schema: appointmentSnapshot },
   'appointment.completed': { version: 1, schema: appointmentSnapshot },
   'appointment.no_show': { version: 1, schema: appointmentSnapshot },
+  /**
+   * Published by messaging: a client opted out of (or back into) marketing on one channel, by
+   * an SMS reply (STOP/START) or an email unsubscribe link. core-api updates the consent of the
+   * listed clients (for an SMS opt-out also every client of the business with that mobile).
+   */
+  'messaging.opt_out_changed': {
+    version: 1,
+    schema: z.object({
+      channel: z.enum(['SMS', 'EMAIL']),
+      /** E.164 mobile or lower-cased email the opt-out applies to. */
+      address: z.string().min(1).max(254),
+      optedOut: z.boolean(),
+      clientIds: z.array(id),
+      source: z.enum(['SMS_REPLY', 'EMAIL_UNSUBSCRIBE']),
+      /** The reply word that triggered it (STOP, START, ...), for the audit trail. */
+      keyword: z.string().max(20).nullable(),
+    }),
+  },
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -16,6 +16,12 @@ export const consumerQueues = {
     bindings: ['business.*', 'branch.*', 'client.*', 'booking.*', 'appointment.*', 'purchase.*'],
     deliveryLimit: 10,
   },
+  /** core-api hears what messaging learns from clients (opt-outs) to keep consents in step. */
+  coreApiMessagingEvents: {
+    queue: 'core-api.messaging-events',
+    bindings: ['messaging.*'],
+    deliveryLimit: 10,
+  },
 } as const satisfies Record<string, ConsumerQueue>;
 
 export const allConsumerQueues: ConsumerQueue[] = Object.values(consumerQueues).map((q) => ({ ...q, bindings: [...q.bindings] }));
