@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { currentRequestId } from '../logging/request-context';
+import { isTransientDbError } from '../database/mysql';
 import { ApiErrorBody, codeForStatus } from './api-error';
 
 /** Errors raised by the HTTP platforms before Nest sees the request (body parsing, limits). */
@@ -32,6 +33,24 @@ function platformError(error: unknown): { status: number; code: string; message:
     return { status: 400, code: 'MALFORMED_JSON', message: 'The request body is empty' };
   }
   return { status, code: codeForStatus(status), message: e.message ?? 'Bad request' };
+}
+
+/** Values the database refused: a request problem (400/409), never a 500. */
+function dataError(error: unknown): { status: number; code: string; message: string } | null {
+  const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string })?.code;
+  switch (code) {
+    case 'ER_DUP_ENTRY':
+      return { status: 409, code: 'CONFLICT', message: 'That would duplicate an existing record' };
+    case 'ER_BAD_NULL_ERROR':
+    case 'ER_DATA_TOO_LONG':
+    case 'ER_TRUNCATED_WRONG_VALUE':
+    case 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD':
+    case 'ER_WARN_DATA_OUT_OF_RANGE':
+    case 'ER_NO_REFERENCED_ROW_2':
+      return { status: 400, code: 'INVALID_VALUE', message: 'A value is missing, too long or out of range' };
+    default:
+      return null;
+  }
 }
 
 /**
@@ -69,6 +88,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
           ? { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' }
           : { ...extra, code: codeForStatus(status), message: status === 404 ? 'No such route or resource' : status === 503 ? 'A dependency is unavailable' : message };
       }
+    } else if (isTransientDbError(exception)) {
+      // The database is away or overloaded: the request did nothing and can be retried.
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      body = { code: 'SERVICE_UNAVAILABLE', message: 'The service is briefly unavailable; retry shortly', retryAfterSeconds: 2 };
+    } else if (dataError(exception)) {
+      const mapped = dataError(exception)!;
+      status = mapped.status;
+      body = { code: mapped.code, message: mapped.message };
     } else {
       const mapped = platformError(exception);
       if (mapped) {

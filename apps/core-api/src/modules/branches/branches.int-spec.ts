@@ -71,6 +71,7 @@ describe('branches API (real MariaDB)', () => {
     ['a 10,000-character name', { name: 'x'.repeat(10_000) }, 'name'],
     ['a wrong type', { name: 42 }, 'name'],
     ['a bad slot step', { onlineBooking: { slotStepMinutes: 7 } }, 'onlineBooking.slotStepMinutes'],
+    ['null for a required field', { name: null }, 'name'],
   ])('refuses %s with 400 naming the field, and changes nothing', async (_label, patch, field) => {
     const before = await owner.get(owner.branch);
     const res = await owner.put(owner.branch, { version: before.body.version, ...patch });

@@ -22,8 +22,8 @@ function toOpeningHoursMap(list: OpeningHoursDto[]): OpeningHoursMap {
   return map;
 }
 
-function branchPhone(phone: string | undefined, country: string): string | null | undefined {
-  if (phone === undefined) return undefined;
+function branchPhone(phone: string | null | undefined, country: string): string | null | undefined {
+  if (phone === undefined || phone === null) return phone;
   const normalized = normalizePhone(phone, country);
   if (!normalized) throw ApiError.badRequest('INVALID_PHONE', 'phone is not a valid phone number', [{ field: 'phone', message: 'must be a valid phone number' }]);
   return normalized;

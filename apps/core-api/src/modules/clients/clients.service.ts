@@ -129,7 +129,7 @@ export class ClientsService {
         last_name: dto.lastName,
         mobile: phoneOrThrow(dto.mobile, country, 'mobile'),
         landline: phoneOrThrow(dto.landLine, country, 'landLine'),
-        email: dto.email?.toLowerCase(),
+        email: dto.email === null ? null : dto.email?.toLowerCase(),
         gender: dto.gender,
         birth_date: dto.birthDate,
         street_address1: a?.streetAddress1,
@@ -248,8 +248,8 @@ export class ClientsService {
   }
 }
 
-function phoneOrThrow(value: string | undefined, country: string | undefined, field: string): string | undefined {
-  if (value === undefined) return undefined;
+function phoneOrThrow(value: string | null | undefined, country: string | undefined, field: string): string | null | undefined {
+  if (value === undefined || value === null) return value;
   const normalized = normalizePhone(value, country);
   if (!normalized) throw ApiError.badRequest('INVALID_PHONE', `${field} is not a valid phone number`, [{ field, message: 'must be a valid phone number' }]);
   return normalized;

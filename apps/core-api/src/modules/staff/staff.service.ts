@@ -111,7 +111,7 @@ export class StaffService {
         staff_category_id: dto.staffCategoryId,
         first_name: dto.firstName,
         last_name: dto.lastName,
-        email: dto.email?.toLowerCase(),
+        email: dto.email === null ? null : dto.email?.toLowerCase(),
         mobile: this.phone(dto.mobile, branch),
         gender: dto.gender,
         self_employed: flag(dto.selfEmployed),
@@ -141,8 +141,8 @@ export class StaffService {
     if (result.affectedRows === 0) throw ApiError.notFound('Staff member');
   }
 
-  private phone(mobile: string | undefined, branch: BranchRow): string | undefined {
-    if (mobile === undefined) return undefined;
+  private phone(mobile: string | null | undefined, branch: BranchRow): string | null | undefined {
+    if (mobile === undefined || mobile === null) return mobile;
     const normalized = normalizePhone(mobile, branch.country);
     if (!normalized) throw ApiError.badRequest('INVALID_PHONE', 'mobile is not a valid phone number', [{ field: 'mobile', message: 'must be a valid phone number' }]);
     return normalized;

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../../shared/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -39,33 +40,33 @@ export class OpeningHoursDto {
 
 export class OnlineBookingSettingsDto {
   @ApiPropertyOptional({ example: 120, description: 'Minimum notice for online bookings, in minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(60 * 24 * 30)
   minNoticeMinutes?: number;
 
   @ApiPropertyOptional({ example: 60, description: 'How many days ahead online booking opens' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(730)
   horizonDays?: number;
 
   @ApiPropertyOptional({ example: 15, description: 'Start-time grid in minutes, counted from local midnight' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn([5, 10, 15, 20, 30, 60])
   slotStepMinutes?: number;
 
   @ApiPropertyOptional({ example: 10, description: 'How long a RESERVED booking holds its slot, in minutes' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(120)
   holdMinutes?: number;
 
   @ApiPropertyOptional({ example: 24, description: 'Customers may cancel or move online until this many hours before' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(24 * 30)
@@ -126,14 +127,14 @@ class BranchFields {
   longitude?: number;
 
   @ApiPropertyOptional({ type: [OpeningHoursDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => OpeningHoursDto)
   openingHours?: OpeningHoursDto[];
 
   @ApiPropertyOptional({ type: OnlineBookingSettingsDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @ValidateNested()
   @Type(() => OnlineBookingSettingsDto)
   onlineBooking?: OnlineBookingSettingsDto;
@@ -170,34 +171,34 @@ export class UpdateBranchDto extends BranchFields {
   version!: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must be lowercase letters, digits and single hyphens' })
   @MaxLength(100)
   slug?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Dublin' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsTimeZone()
   timeZone?: string;
 
   @ApiPropertyOptional({ example: 'IE' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' })
   country?: string;
 
   @ApiPropertyOptional({ example: 'EUR' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code' })
   currencyCode?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
 }

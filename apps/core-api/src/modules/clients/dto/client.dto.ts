@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../../shared/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -84,22 +85,22 @@ class ClientFields {
   notes?: string;
 
   @ApiPropertyOptional({ description: 'May we text reminders?' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   smsReminderConsent?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   emailReminderConsent?: boolean;
 
   @ApiPropertyOptional({ description: 'May we text offers?' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   smsMarketingConsent?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   emailMarketingConsent?: boolean;
 
@@ -115,14 +116,14 @@ class ClientFields {
   externalId?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(ID, { each: true, message: 'each must be a client category id' })
   clientCategoryIds?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   banned?: boolean;
 }
@@ -139,7 +140,7 @@ export class CreateClientDto extends ClientFields {
   lastName!: string;
 
   @ApiPropertyOptional({ description: 'The branch that created the client (its country reads local phone numbers)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(ID, { message: 'must be a branch id' })
   creatingBranchId?: string;
 }
@@ -151,19 +152,19 @@ export class UpdateClientDto extends ClientFields {
   version!: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   firstName?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   lastName?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
 }

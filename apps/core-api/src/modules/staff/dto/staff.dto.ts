@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../../shared/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -10,14 +11,14 @@ export class StaffServiceDto {
   serviceId!: string;
 
   @ApiPropertyOptional({ example: 65, description: 'Their own price for it (branch currency); the service price when absent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsNumber({ maxDecimalPlaces: 3 })
   @Min(0)
   @Max(1_000_000)
   price?: number;
 
   @ApiPropertyOptional({ example: 60, description: 'Their own duration in minutes; the service duration when absent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(5)
   @Max(720)
@@ -26,7 +27,7 @@ export class StaffServiceDto {
 
 class StaffFields {
   @ApiPropertyOptional({ example: 'Byrne' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   lastName?: string;
@@ -54,17 +55,17 @@ class StaffFields {
   staffCategoryId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   selfEmployed?: boolean;
 
   @ApiPropertyOptional({ description: 'Not offered on the online booking pages' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   hideFromOnlineBookings?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   hideFromAppointmentScreen?: boolean;
 
@@ -81,7 +82,7 @@ class StaffFields {
   notes?: string;
 
   @ApiPropertyOptional({ type: [StaffServiceDto], description: 'The services they may do; replaces the whole list when sent' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })
@@ -103,13 +104,13 @@ export class UpdateStaffDto extends StaffFields {
   version!: number;
 
   @ApiPropertyOptional({ example: 'Aoife' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   firstName?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   archived?: boolean;
 }
