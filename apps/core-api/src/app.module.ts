@@ -1,16 +1,20 @@
 import { MetricsController } from '@chairbook/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ConfigModule } from './config/config.module';
 import { CoreApiConfig } from './config/core-api.config';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyInterceptor } from './shared/http/idempotency.interceptor';
+import { AppointmentsModule } from './modules/appointments/appointments.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
 import { CatalogueModule } from './modules/catalogue/catalogue.module';
 import { ClientsModule } from './modules/clients/clients.module';
+import { RostersModule } from './modules/rosters/rosters.module';
 import { StaffModule } from './modules/staff/staff.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -29,10 +33,13 @@ export class AppModule {
         BranchesModule,
         CatalogueModule,
         StaffModule,
+        RostersModule,
+        AppointmentsModule,
         ClientsModule,
         UsersModule,
       ],
       controllers: [MetricsController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -49,7 +49,14 @@ export class BasicAuthGuard implements CanActivate {
     if (isPublic || OPEN_PATHS.test(request.url ?? '')) return true;
     request.principal = await this.authenticate(request.headers['authorization']);
     const businessId = request.params?.['businessId'];
-    if (businessId !== undefined && businessId !== request.principal.businessId) throw ApiError.notFound('Business');
+    if (businessId === undefined) return true;
+    if (request.principal.role === 'SERVICE') {
+      // The booking site acts for any salon, on the few routes that allow it (RolesGuard).
+      const exists: unknown[] = await this.dataSource.query('SELECT id FROM business WHERE id = ?', [businessId]);
+      if (!exists.length) throw ApiError.notFound('Business');
+      return true;
+    }
+    if (businessId !== request.principal.businessId) throw ApiError.notFound('Business');
     return true;
   }
 
@@ -65,7 +72,7 @@ export class BasicAuthGuard implements CanActivate {
     const username = decoded.slice(0, colon).trim();
     const password = decoded.slice(colon + 1);
     const email = (username.toLowerCase().startsWith('global/') ? username.slice(7) : username).toLowerCase();
-    const rows: { id: string; business_id: string; email: string; role: Role; staff_id: string | null; password_hash: string; version: number }[] =
+    const rows: { id: string; business_id: string | null; email: string; role: Role; staff_id: string | null; password_hash: string; version: number }[] =
       await this.dataSource.query('SELECT id, business_id, email, role, staff_id, password_hash, version FROM api_user WHERE email = ? AND archived = 0', [email]);
     const user = rows[0];
     // Verify even when the user is unknown, so response time does not reveal which emails exist.

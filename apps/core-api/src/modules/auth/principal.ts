@@ -3,7 +3,8 @@ export type Role = 'OWNER' | 'MANAGER' | 'RECEPTION' | 'STYLIST' | 'SERVICE';
 
 export interface Principal {
   userId: string;
-  businessId: string;
+  /** Null only for the booking site's SERVICE credential, which serves every salon's pages. */
+  businessId: string | null;
   email: string;
   role: Role;
   staffId: string | null;

@@ -17,6 +17,10 @@ export const PATH_ID_TABLES: Record<string, readonly string[]> = {
   machineId: ['machine'],
   userId: ['api_user'],
   staffCategoryId: ['staff_category'],
+  breakId: ['staff_break'],
+  timeOffId: ['staff_time_off'],
+  appointmentId: ['appointment'],
+  bookingId: ['booking'],
   // Phorest calls both service and client categories `categoryId`.
   categoryId: ['service_category', 'client_category'],
 };
@@ -33,12 +37,15 @@ export class TenancyGuard implements CanActivate {
     const principal = request.principal;
     const params = request.params ?? {};
     if (!principal) return true;
+    // A SERVICE credential acts for the business in the path (checked by BasicAuthGuard).
+    const businessId = principal.businessId ?? params['businessId'];
+    if (!businessId) return true;
     for (const [name, value] of Object.entries(params)) {
       const tables = PATH_ID_TABLES[name];
       if (!tables) continue;
       // Malformed ids are left to the IdPipe (400); only well-formed ones are looked up.
       if (!/^[A-Za-z0-9_-]{22}$/.test(value)) continue;
-      const owned = await this.ownedBy(tables, value, principal.businessId);
+      const owned = await this.ownedBy(tables, value, businessId);
       if (!owned) throw ApiError.notFound(name.replace(/Id$/, '').replace(/^./, (c) => c.toUpperCase()));
     }
     return true;

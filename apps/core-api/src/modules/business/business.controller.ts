@@ -28,7 +28,7 @@ export class BusinessController {
   @Get(API_ROOT)
   @ApiOperation({ summary: 'The businesses this credential belongs to' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery) {
-    const rows: BusinessRow[] = await this.dataSource.query('SELECT * FROM business WHERE id = ?', [principal.businessId]);
+    const rows: BusinessRow[] = principal.businessId ? await this.dataSource.query('SELECT * FROM business WHERE id = ?', [principal.businessId]) : [];
     return pageOf('businesses', rows.slice(query.page * query.size, query.page * query.size + query.size).map(businessView), rows.length, query);
   }
 

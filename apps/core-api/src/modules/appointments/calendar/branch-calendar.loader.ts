@@ -1,0 +1,220 @@
+import { ApiError } from '@chairbook/platform';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClientCalendar, Interval, OnlineOptions, ResourceCalendar, ServiceRule, StaffCalendar, StaffQualification } from '../../../scheduling';
+import { BranchRow } from '../../branches/branch.view';
+import { RostersService } from '../../rosters/rosters.service';
+
+/** The longest an appointment can occupy anyone (12 h service + 4 h buffer): bounds range scans. */
+export const MAX_APPOINTMENT_MS = 16 * 3_600_000;
+
+export interface ServiceRow {
+  id: string;
+  name: string;
+  duration_minutes: number;
+  gap_start_minutes: number | null;
+  gap_duration_minutes: number;
+  buffer_after_minutes: number;
+  price_minor: number;
+  online_bookable: number;
+}
+
+export interface StaffInfo {
+  id: string;
+  name: string;
+  onlineBookable: boolean;
+  prices: Record<string, number | null>;
+}
+
+/** The static part of a branch's calendar: services, who may do them, and when they work. */
+export interface CalendarBase {
+  branch: BranchRow;
+  services: ServiceRule[];
+  serviceRows: Map<string, ServiceRow>;
+  staff: StaffInfo[];
+  qualifications: Map<string, Record<string, StaffQualification>>;
+  working: Map<string, Interval[]>;
+  blocked: Map<string, Interval[]>;
+  roomIds: string[];
+  machineIds: string[];
+  /** The span that busy time is loaded for. */
+  span: Interval;
+}
+
+/** What moves with every booking: existing appointments, holds, room use, the client's own time. */
+export interface CalendarLoad {
+  busy: Map<string, Interval[]>;
+  rooms: ResourceCalendar[];
+  machines: ResourceCalendar[];
+  client?: ClientCalendar;
+}
+
+interface AppointmentBlocks {
+  staff_id: string;
+  client_id: string;
+  room_id: string | null;
+  machine_id: string | null;
+  start_at: Date;
+  end_at: Date;
+  busy_end_at: Date;
+  gap_start_at: Date | null;
+  gap_end_at: Date | null;
+}
+
+/** Live appointments: active ones, and holds that have not expired. */
+const LIVE = "(a.activation_state = 'ACTIVE' OR (a.activation_state = 'RESERVED' AND a.hold_expires_at > ?))";
+
+/**
+ * Loads what the scheduling engine needs for a branch and a window, in two parts: the base
+ * (services, qualifications, rota) read before any lock, and the load (appointments, holds,
+ * room use, the client's appointments) read after the rows are locked, so the check sees
+ * every booking committed before it.
+ */
+@Injectable()
+export class BranchCalendarLoader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rosters: RostersService,
+  ) {}
+
+  async base(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[]): Promise<CalendarBase> {
+    const uniqueServices = [...new Set(serviceIds)];
+    const [serviceRows, resources, staffRows] = await Promise.all([
+      this.dataSource.query('SELECT * FROM service WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)', [
+        branch.business_id,
+        branch.id,
+        uniqueServices,
+      ]) as Promise<ServiceRow[]>,
+      this.dataSource.query(
+        `SELECT sr.service_id, sr.resource_type, sr.resource_id FROM service_resource sr
+           LEFT JOIN room r ON sr.resource_type = 'ROOM' AND r.id = sr.resource_id
+           LEFT JOIN machine m ON sr.resource_type = 'MACHINE' AND m.id = sr.resource_id
+          WHERE sr.service_id IN (?) AND COALESCE(r.archived, m.archived) = 0`,
+        [uniqueServices],
+      ) as Promise<{ service_id: string; resource_type: 'ROOM' | 'MACHINE'; resource_id: string }[]>,
+      this.dataSource.query(
+        `SELECT s.id, s.first_name, s.last_name, s.hide_from_online_bookings, ss.service_id, ss.duration_minutes, ss.price_minor
+           FROM staff s JOIN staff_service ss ON ss.staff_id = s.id
+          WHERE s.business_id = ? AND s.branch_id = ? AND s.archived = 0 AND ss.service_id IN (?)
+          ORDER BY s.first_name, s.last_name, s.id`,
+        [branch.business_id, branch.id, uniqueServices],
+      ) as Promise<{ id: string; first_name: string; last_name: string; hide_from_online_bookings: number; service_id: string; duration_minutes: number | null; price_minor: number | null }[]>,
+    ]);
+    if (serviceRows.length !== uniqueServices.length) throw ApiError.notFound('Service');
+
+    const services: ServiceRule[] = serviceRows.map((s) => ({
+      id: s.id,
+      durationMinutes: s.duration_minutes,
+      gap: s.gap_start_minutes !== null && s.gap_duration_minutes > 0 ? { startAfterMinutes: s.gap_start_minutes, durationMinutes: s.gap_duration_minutes } : undefined,
+      bufferAfterMinutes: s.buffer_after_minutes,
+      onlineBookable: !!s.online_bookable,
+      roomIds: resources.filter((r) => r.service_id === s.id && r.resource_type === 'ROOM').map((r) => r.resource_id),
+      machineIds: resources.filter((r) => r.service_id === s.id && r.resource_type === 'MACHINE').map((r) => r.resource_id),
+    }));
+
+    const staff: StaffInfo[] = [];
+    const qualifications = new Map<string, Record<string, StaffQualification>>();
+    for (const row of staffRows) {
+      if (onlyStaffIds && !onlyStaffIds.includes(row.id)) continue;
+      let info = staff.find((s) => s.id === row.id);
+      if (!info) {
+        info = { id: row.id, name: `${row.first_name} ${row.last_name}`.trim(), onlineBookable: !row.hide_from_online_bookings, prices: {} };
+        staff.push(info);
+        qualifications.set(row.id, {});
+      }
+      info.prices[row.service_id] = row.price_minor;
+      qualifications.get(row.id)![row.service_id] = row.duration_minutes ? { durationMinutes: row.duration_minutes } : {};
+    }
+
+    // Chains may run past the window's end; appointments may have started before it.
+    const span = { start: window.start - MAX_APPOINTMENT_MS, end: window.end + 2 * MAX_APPOINTMENT_MS };
+    const rota = await this.rosters.rota(branch, staff.map((s) => s.id), span);
+    const working = new Map<string, Interval[]>();
+    const blocked = new Map<string, Interval[]>();
+    for (const s of staff) {
+      working.set(s.id, rota.get(s.id)?.working ?? []);
+      blocked.set(s.id, rota.get(s.id)?.breaks ?? []);
+    }
+    return {
+      branch,
+      services,
+      serviceRows: new Map(serviceRows.map((s) => [s.id, s])),
+      staff,
+      qualifications,
+      working,
+      blocked,
+      roomIds: [...new Set(services.flatMap((s) => s.roomIds ?? []))],
+      machineIds: [...new Set(services.flatMap((s) => s.machineIds ?? []))],
+      span,
+    };
+  }
+
+  async load(
+    base: CalendarBase,
+    options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[]; manager?: EntityManager },
+  ): Promise<CalendarLoad> {
+    const m = options.manager ?? this.dataSource.manager;
+    const now = new Date(options.now);
+    const from = new Date(base.span.start - MAX_APPOINTMENT_MS);
+    const to = new Date(base.span.end);
+    const exclude = `${options.excludeBookingId ? 'AND (a.booking_id IS NULL OR a.booking_id <> ?)' : ''} ${options.excludeAppointmentIds?.length ? 'AND a.id NOT IN (?)' : ''}`;
+    const excludeParams = [...(options.excludeBookingId ? [options.excludeBookingId] : []), ...(options.excludeAppointmentIds?.length ? [options.excludeAppointmentIds] : [])];
+    const staffIds = base.staff.map((s) => s.id);
+    const select = 'SELECT a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a';
+    const [staffRows, roomRows, machineRows, clientRows, roomCaps, machineCaps] = await Promise.all([
+      staffIds.length
+        ? (m.query(`${select} WHERE a.staff_id IN (?) AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`, [staffIds, from, to, now, ...excludeParams]) as Promise<AppointmentBlocks[]>)
+        : Promise.resolve([] as AppointmentBlocks[]),
+      base.roomIds.length
+        ? (m.query(`${select} WHERE a.room_id IN (?) AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`, [base.roomIds, from, to, now, ...excludeParams]) as Promise<AppointmentBlocks[]>)
+        : Promise.resolve([] as AppointmentBlocks[]),
+      base.machineIds.length
+        ? (m.query(`${select} WHERE a.machine_id IN (?) AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`, [base.machineIds, from, to, now, ...excludeParams]) as Promise<AppointmentBlocks[]>)
+        : Promise.resolve([] as AppointmentBlocks[]),
+      options.clientId
+        ? (m.query(`${select} WHERE a.client_id = ? AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`, [options.clientId, from, to, now, ...excludeParams]) as Promise<AppointmentBlocks[]>)
+        : Promise.resolve([] as AppointmentBlocks[]),
+      base.roomIds.length ? (m.query('SELECT id, capacity FROM room WHERE id IN (?)', [base.roomIds]) as Promise<{ id: string; capacity: number }[]>) : Promise.resolve([]),
+      base.machineIds.length ? (m.query('SELECT id, capacity FROM machine WHERE id IN (?)', [base.machineIds]) as Promise<{ id: string; capacity: number }[]>) : Promise.resolve([]),
+    ]);
+    const busy = new Map<string, Interval[]>(staffIds.map((id) => [id, []]));
+    for (const a of staffRows) busy.get(a.staff_id)?.push(...stylistBlocksOf(a));
+    const usage = (rows: AppointmentBlocks[], key: 'room_id' | 'machine_id', id: string) =>
+      rows.filter((a) => a[key] === id).map((a) => ({ start: a.start_at.getTime(), end: a.busy_end_at.getTime() }));
+    return {
+      busy,
+      rooms: roomCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(roomRows, 'room_id', r.id) })),
+      machines: machineCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(machineRows, 'machine_id', r.id) })),
+      client: options.clientId ? { id: options.clientId, appointments: clientRows.map((a) => ({ start: a.start_at.getTime(), end: a.end_at.getTime() })) } : undefined,
+    };
+  }
+
+  /** The engine's staff calendars from a base and a load. */
+  staffCalendars(base: CalendarBase, load: CalendarLoad): StaffCalendar[] {
+    return base.staff.map((s) => ({
+      id: s.id,
+      onlineBookable: s.onlineBookable,
+      qualifications: base.qualifications.get(s.id) ?? {},
+      working: base.working.get(s.id) ?? [],
+      blocked: base.blocked.get(s.id) ?? [],
+      busy: load.busy.get(s.id) ?? [],
+    }));
+  }
+
+  online(branch: BranchRow, now: number): OnlineOptions {
+    return { now, minNoticeMinutes: branch.online_min_notice_minutes, horizonDays: branch.online_horizon_days };
+  }
+}
+
+/** The stylist-occupied blocks of a stored appointment (its processing gap left free). */
+export function stylistBlocksOf(a: Pick<AppointmentBlocks, 'start_at' | 'busy_end_at' | 'gap_start_at' | 'gap_end_at'>): Interval[] {
+  const start = a.start_at.getTime();
+  const end = a.busy_end_at.getTime();
+  if (a.gap_start_at && a.gap_end_at) {
+    return [
+      { start, end: a.gap_start_at.getTime() },
+      { start: a.gap_end_at.getTime(), end },
+    ].filter((i) => i.end > i.start);
+  }
+  return [{ start, end }];
+}
