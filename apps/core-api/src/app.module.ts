@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyInterceptor } from './shared/http/idempotency.interceptor';
+import { AppointmentScreenModule } from './modules/appointment-screen/appointment-screen.module';
 import { AppointmentsModule } from './modules/appointments/appointments.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { BranchesModule } from './modules/branches/branches.module';
@@ -35,6 +36,7 @@ export class AppModule {
         StaffModule,
         RostersModule,
         AppointmentsModule,
+        AppointmentScreenModule,
         ClientsModule,
         UsersModule,
       ],

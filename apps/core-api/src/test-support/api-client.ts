@@ -18,7 +18,7 @@ export class ApiClient {
     readonly baseUrl: string,
     readonly businessId: string,
     readonly branchId: string,
-    private readonly authorization: string | undefined,
+    readonly authorization: string | undefined,
   ) {}
 
   get business(): string {
@@ -27,6 +27,11 @@ export class ApiClient {
 
   get branch(): string {
     return `${this.business}/branch/${this.branchId}`;
+  }
+
+  /** The same caller against another copy of the service. */
+  at(baseUrl: string): ApiClient {
+    return new ApiClient(baseUrl, this.businessId, this.branchId, this.authorization);
   }
 
   as(authorization: string | undefined): ApiClient {

@@ -33,4 +33,6 @@ export const allConsumerQueues: ConsumerQueue[] = Object.values(consumerQueues).
  */
 export const broadcastBindings = {
   credentialsChanged: ['user.credentials_changed'],
+  /** The live appointment screen: every copy pushes each change to its own open screens. */
+  appointmentScreen: ['appointment.*', 'booking.*'],
 } as const satisfies Record<string, readonly string[]>;
