@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { registeredRoutes } from '../../shared/http/route-registry';
 import { newId } from '../../shared/ids';
 import { ApiClient, createBusiness } from '../../test-support/api-client';
+import { bookingBody, createSalon } from '../../test-support/salon';
 import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
 import { PATH_ID_TABLES } from './tenancy.guard';
 
@@ -38,7 +39,20 @@ describe('tenant isolation sweep over every route (real MariaDB)', () => {
     bIds['staffCategoryId'] = await insert('staff_category', { branch_id: b.branchId, name: 'B staff category' });
     bIds['categoryId'] = await insert('service_category', { branch_id: b.branchId, name: 'B category' });
     bIds['userId'] = (await ds.query('SELECT id FROM api_user WHERE business_id = ?', [b.businessId]))[0].id;
+    // B's bookings, appointments, breaks and time off, made through B's own API.
+    const bSalon = await createSalon(api);
+    const booked = await bSalon.owner.post(`${bSalon.owner.branch}/booking`, bookingBody(bSalon.clients.siobhan, [[bSalon.services.cut, bSalon.staff.aoife, '2027-02-02T10:00:00.000Z']]));
+    bIds['bookingId'] = booked.body.bookingId;
+    bIds['appointmentId'] = booked.body.clientAppointmentSchedules[0].serviceSchedules[0].appointmentId;
+    bIds['breakId'] = (await bSalon.owner.post(`${bSalon.owner.branch}/staff/${bSalon.staff.aoife}/break`, { breakDate: '2027-02-02', startTime: '12:00', endTime: '12:30' })).body.breakId;
+    bIds['timeOffId'] = (
+      await bSalon.owner.post(`${bSalon.owner.branch}/staff/${bSalon.staff.aoife}/time-off`, { startTime: '2027-03-01T00:00:00Z', endTime: '2027-03-02T00:00:00Z' })
+    ).body.timeOffId;
   });
+
+  /** Path parameters that are not ids, and a valid value for each. */
+  const NOT_IDS: Record<string, string> = { date: '2027-02-10', action: 'checkin' };
+  const fill = (url: string, values: (name: string) => string) => url.replace(/:(\w+)/g, (_, name: string) => NOT_IDS[name] ?? values(name));
   afterAll(async () => {
     await api?.close();
   });
@@ -49,6 +63,7 @@ describe('tenant isolation sweep over every route (real MariaDB)', () => {
   it('knows the table of every id parameter in every route', () => {
     const params = new Set(apiRoutes().flatMap((r) => [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1])));
     params.delete('businessId');
+    for (const name of Object.keys(NOT_IDS)) params.delete(name);
     const unknown = [...params].filter((p) => !PATH_ID_TABLES[p]);
     expect(unknown).toEqual([]);
     expect(apiRoutes().length).toBeGreaterThan(20);
@@ -57,23 +72,27 @@ describe('tenant isolation sweep over every route (real MariaDB)', () => {
   it("answers 404 to B's business id on every route", async () => {
     const failures: string[] = [];
     for (const route of apiRoutes()) {
-      const path = route.url.replace(/:(\w+)/g, (_, name: string) => (name === 'businessId' ? b.businessId : (bIds[name] ?? newId())));
+      const path = fill(route.url, (name) => (name === 'businessId' ? b.businessId : (bIds[name] ?? newId())));
       const res = await a.request(route.method, path, bodyFor(route.method));
       if (res.status !== 404) failures.push(`${route.method} ${route.url} -> ${res.status}`);
     }
     expect(failures).toEqual([]);
   });
 
-  it("answers 404 to B's ids under A's business id on every route that takes them", async () => {
+  it("answers 404 to B's ids under A's business (and A's own branch) on every route that takes them", async () => {
     const failures: string[] = [];
-    const routes = apiRoutes().filter((r) => /:(?!businessId)\w+/.test(r.url));
+    const routes = apiRoutes().filter((r) => [...r.url.matchAll(/:(\w+)/g)].some((m) => PATH_ID_TABLES[m[1]]));
     for (const route of routes) {
-      const path = route.url.replace(/:(\w+)/g, (_, name: string) => (name === 'businessId' ? a.businessId : bIds[name]));
-      const res = await a.request(route.method, path, bodyFor(route.method));
-      if (res.status !== 404) failures.push(`${route.method} ${route.url} -> ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      const ids = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]).filter((n) => PATH_ID_TABLES[n]);
+      // Each id parameter in turn is B's; the others are A's own (or B's when A has none).
+      for (const foreign of ids) {
+        const path = fill(route.url, (name) => (name === 'businessId' ? a.businessId : name === foreign ? bIds[name] : name === 'branchId' ? a.branchId : bIds[name]));
+        const res = await a.request(route.method, path, bodyFor(route.method));
+        if (res.status !== 404) failures.push(`${route.method} ${route.url} [${foreign}] -> ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      }
     }
     expect(failures).toEqual([]);
-    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.length).toBeGreaterThan(30);
   });
 
   it('left B untouched', async () => {

@@ -267,8 +267,8 @@ export class RostersService {
     const rota = await this.rota(branch, staffIds, window);
     return staffIds.flatMap((id) =>
       (rota.get(id)?.working ?? [])
-        .map((w) => ({ start: Math.max(w.start, window.start), end: Math.min(w.end, window.end) }))
-        .filter((w) => w.end > w.start)
+        // A shift belongs to the day it starts on and is shown whole (a night shift runs on).
+        .filter((w) => w.start >= window.start && w.start < window.end)
         .map((w) => {
           const start = localParts(branch.time_zone, w.start);
           const end = localParts(branch.time_zone, w.end);
