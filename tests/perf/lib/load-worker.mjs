@@ -1,0 +1,83 @@
+// The load generator: a long-lived child process (pinned to its own core by the runner) that
+// takes jobs over IPC and drives autocannon. Every request takes the next path of a
+// pre-generated list, so requests hit different rows. Latencies are kept exactly (a
+// Float64Array of milliseconds) so p50/p95/p99 have sub-millisecond resolution.
+import autocannon from 'autocannon';
+
+function percentile(sorted, p) {
+  if (!sorted.length) return null;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[index] * 100) / 100;
+}
+
+function fire({ url, headers, paths, connections, duration, collect }) {
+  let next = Math.floor(Math.random() * paths.length);
+  let latencies = new Float64Array(collect ? 1 << 16 : 0);
+  let count = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration,
+        headers,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => {
+              next = (next + 1) % paths.length;
+              return { ...request, path: paths[next] };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve({ result, latencies: latencies.subarray(0, count) })),
+    );
+    if (collect) {
+      instance.on('response', (_client, _status, _bytes, ms) => {
+        if (count === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2);
+          grown.set(latencies);
+          latencies = grown;
+        }
+        latencies[count++] = ms;
+      });
+    }
+  });
+}
+
+/** job: { url, headers, paths, connections, duration (s), collect (keep latencies; false for warm-up) } */
+async function runJob(job) {
+  const started = process.hrtime.bigint();
+  const { result, latencies } = await fire(job);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sorted = Float64Array.from(latencies).sort();
+  const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    seconds: Math.round(seconds * 100) / 100,
+    responses,
+    rps: Math.round(responses / result.duration),
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
+    latencyMs: {
+      mean: latencies.length ? Math.round((latencies.reduce((a, b) => a + b, 0) / latencies.length) * 100) / 100 : null,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: percentile(sorted, 100),
+    },
+  };
+}
+
+process.on('message', async (job) => {
+  try {
+    process.send({ id: job.id, ok: true, result: await runJob(job) });
+  } catch (err) {
+    process.send({ id: job.id, ok: false, error: err.stack ?? String(err) });
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,100 @@
+// Command-line flags of `npm run bench`, each with an environment variable as fallback, so CI
+// and a developer can size a run without editing files.
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: npm run bench -- [options]        (or: node tests/perf/run.mjs [options])
+
+  --scenario <name>     run only this scenario (repeat or comma-separate for several)
+  --list                list the scenarios and exit
+  --json <file>         also write the results JSON to <file>
+  --compare <file>      print the change against a previous results JSON
+  --from <file>         do not run: print (and --compare) an existing results JSON
+  --keep                keep the databases and the RabbitMQ vhost (names are printed)
+  --no-build            use the existing apps/*/dist instead of building first
+  --rounds <n>          measurements per scenario and target, alternating order (BENCH_ROUNDS, 3)
+  --duration <s>        seconds measured per round (BENCH_DURATION, 8)
+  --warmup <s>          seconds of unmeasured load before each measurement (BENCH_WARMUP, 2)
+  --connections <n>     autocannon connections (BENCH_CONNECTIONS, 100)
+  --pool-size <n>       database pool of the service and of the baseline (DB_POOL_SIZE, 10)
+  --profile <scenario>  CPU-profile core-api during that scenario's measurements (.cpuprofile + summary)
+  data set (seeded once per run):
+  --businesses <n>      businesses (BENCH_BUSINESSES, 1)
+  --branches <n>        branches per business (BENCH_BRANCHES, 1)
+  --staff <n>           active staff per branch (BENCH_STAFF, 12)
+  --services <n>        services per branch (BENCH_SERVICES, 24)
+  --clients <n>         clients per business (BENCH_CLIENTS, 50000)
+  --seed <n>            random seed of the data generator (BENCH_SEED, 1)
+
+Environment: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (MariaDB, default 127.0.0.1:3306 root);
+RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672); RABBITMQ_MANAGEMENT_URL (use the
+management API instead of rabbitmqctl for the vhost).`;
+
+const int = (name, value, fallback, min = 1) => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got ${JSON.stringify(value)})`);
+  return n;
+};
+
+export function parseOptions(argv = process.argv.slice(2), env = process.env) {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      list: { type: 'boolean' },
+      json: { type: 'string' },
+      compare: { type: 'string' },
+      from: { type: 'string' },
+      keep: { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'pool-size': { type: 'string' },
+      profile: { type: 'string' },
+      businesses: { type: 'string' },
+      branches: { type: 'string' },
+      staff: { type: 'string' },
+      services: { type: 'string' },
+      clients: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    help: !!values.help,
+    list: !!values.list,
+    scenarios: (values.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+    json: values.json,
+    compare: values.compare,
+    from: values.from,
+    keep: !!values.keep,
+    build: !values['no-build'],
+    rounds: int('--rounds', values.rounds ?? env.BENCH_ROUNDS, 3),
+    duration: int('--duration', values.duration ?? env.BENCH_DURATION, 8),
+    warmup: int('--warmup', values.warmup ?? env.BENCH_WARMUP, 2, 0),
+    connections: int('--connections', values.connections ?? env.BENCH_CONNECTIONS, 100),
+    poolSize: int('--pool-size', values['pool-size'] ?? env.DB_POOL_SIZE, 10),
+    profile: values.profile,
+    data: {
+      businesses: int('--businesses', values.businesses ?? env.BENCH_BUSINESSES, 1),
+      branchesPerBusiness: int('--branches', values.branches ?? env.BENCH_BRANCHES, 1),
+      staffPerBranch: int('--staff', values.staff ?? env.BENCH_STAFF, 12),
+      servicesPerBranch: int('--services', values.services ?? env.BENCH_SERVICES, 24),
+      clientsPerBusiness: int('--clients', values.clients ?? env.BENCH_CLIENTS, 50_000),
+      seed: int('--seed', values.seed ?? env.BENCH_SEED, 1, 0),
+    },
+  };
+}
+
+/** The MariaDB server every process of the run talks to (the services' own variable names). */
+export function dbServer(env = process.env) {
+  return {
+    host: env.DB_HOST || '127.0.0.1',
+    port: Number(env.DB_PORT || 3306),
+    user: env.DB_USER || 'root',
+    password: env.DB_PASSWORD || '',
+  };
+}
