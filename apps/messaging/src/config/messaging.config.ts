@@ -1,4 +1,4 @@
-import { commonEnv, databaseEnv, DatabaseSettings, loadEnv, port, rabbitEnv } from '@chairbook/platform';
+import { commonEnv, databaseEnv, DatabaseSettings, flag, loadEnv, port, positiveInt, rabbitEnv } from '@chairbook/platform';
 import { z } from 'zod';
 
 const shape = {
@@ -20,7 +20,26 @@ const shape = {
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('Chairbook <no-reply@chairbook.local>'),
+  /** Implicit TLS (port 465); otherwise STARTTLS is used when the server offers it. */
+  SMTP_SECURE: flag(false),
+  /** Where providers and customers reach this service: status callbacks and unsubscribe links. */
+  MESSAGING_PUBLIC_URL: z.url().default('http://localhost:3002'),
+  /** Signs manage-booking links (shared with the booking site) and unsubscribe links. */
+  LINK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** SMS requests per second from one copy (the provider's per-sender rate). */
+  SMS_RATE_PER_SECOND: positiveInt(30),
+  SMS_TIMEOUT_MS: positiveInt(10_000),
+  /** A message claimed for sending longer ago than this is presumed orphaned and reconciled. */
+  MESSAGING_SEND_LEASE_MS: positiveInt(120_000),
+  MESSAGING_DISPATCH_BATCH: positiveInt(300),
+  MESSAGING_DISPATCH_CONCURRENCY: positiveInt(64),
+  MESSAGING_POLL_MS: positiveInt(250),
+  MESSAGING_AUTH_CACHE_TTL_MS: positiveInt(30_000),
+  OUTBOX_POLL_MS: positiveInt(250),
 };
+
+/** Only for development machines: production must set LINK_SIGNING_SECRET (checked below). */
+export const DEVELOPMENT_LINK_SECRET = 'chairbook-development-link-secret';
 
 export class MessagingConfig {
   readonly env!: 'development' | 'production' | 'test';
@@ -32,7 +51,13 @@ export class MessagingConfig {
   readonly coreApiUrl!: string;
   readonly bookingPublicUrl!: string;
   readonly sms!: { provider: 'twilio' | 'log'; apiBaseUrl: string; accountSid?: string; authToken?: string; from?: string };
-  readonly email!: { provider: 'smtp' | 'log'; host: string; port: number; user?: string; password?: string; from: string };
+  readonly email!: { provider: 'smtp' | 'log'; host: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+  readonly publicUrl!: string;
+  readonly linkSigningSecret!: string;
+  readonly smsLimits!: { ratePerSecond: number; timeoutMs: number };
+  readonly dispatch!: { leaseMs: number; batchSize: number; concurrency: number; pollMs: number };
+  readonly auth!: { cacheTtlMs: number };
+  readonly outbox!: { pollIntervalMs: number };
 }
 
 export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
@@ -43,6 +68,9 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     if (missing.length) {
       loadEnv('messaging', Object.fromEntries(missing.map((k) => [k, z.string().min(1, 'required when SMS_PROVIDER=twilio')])), env);
     }
+  }
+  if (e.NODE_ENV === 'production' && !e.LINK_SIGNING_SECRET) {
+    loadEnv('messaging', { LINK_SIGNING_SECRET: z.string().min(1, 'required in production (the booking site verifies the links)') }, env);
   }
   return {
     env: e.NODE_ENV,
@@ -62,6 +90,12 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     coreApiUrl: e.CORE_API_URL,
     bookingPublicUrl: e.BOOKING_PUBLIC_URL,
     sms: { provider: e.SMS_PROVIDER, apiBaseUrl: e.SMS_API_BASE_URL, accountSid: e.SMS_ACCOUNT_SID, authToken: e.SMS_AUTH_TOKEN, from: e.SMS_FROM },
-    email: { provider: e.EMAIL_PROVIDER, host: e.SMTP_HOST, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM },
+    email: { provider: e.EMAIL_PROVIDER, host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM },
+    publicUrl: e.MESSAGING_PUBLIC_URL.replace(/\/$/, ''),
+    linkSigningSecret: e.LINK_SIGNING_SECRET ?? DEVELOPMENT_LINK_SECRET,
+    smsLimits: { ratePerSecond: e.SMS_RATE_PER_SECOND, timeoutMs: e.SMS_TIMEOUT_MS },
+    dispatch: { leaseMs: e.MESSAGING_SEND_LEASE_MS, batchSize: e.MESSAGING_DISPATCH_BATCH, concurrency: e.MESSAGING_DISPATCH_CONCURRENCY, pollMs: e.MESSAGING_POLL_MS },
+    auth: { cacheTtlMs: e.MESSAGING_AUTH_CACHE_TTL_MS },
+    outbox: { pollIntervalMs: e.OUTBOX_POLL_MS },
   };
 }

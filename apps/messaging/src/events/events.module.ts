@@ -1,9 +1,13 @@
-import { consumerQueues } from '@chairbook/contracts';
-import { consumeDomainEvents, LOGGER, RabbitMqClient } from '@chairbook/platform';
+import { broadcastBindings, consumerQueues, isEvent, parseEvent } from '@chairbook/contracts';
+import { consumeDomainEvents, LOGGER, OutboxRelay, RabbitMqClient } from '@chairbook/platform';
 import { Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { CoreApiAuthGuard } from '../auth/core-api-auth.guard';
+import { bookingEventHandlers } from '../bookings/booking-events.handlers';
 import { MessagingConfig } from '../config/messaging.config';
+import { clientDirectoryHandlers } from '../directory/client-directory.handlers';
+import { Dispatcher } from '../dispatch/dispatcher';
 import { tenantDirectoryHandlers } from '../tenants/tenant-directory.handlers';
 
 const CORE_EVENTS = consumerQueues.messagingCoreEvents;
@@ -15,24 +19,56 @@ class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly config: MessagingConfig,
     private readonly broker: RabbitMqClient,
+    private readonly relay: OutboxRelay,
     private readonly dataSource: DataSource,
+    private readonly dispatcher: Dispatcher,
+    private readonly auth: CoreApiAuthGuard,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const bookings = bookingEventHandlers({ bookingPublicUrl: this.config.bookingPublicUrl, linkSigningSecret: this.config.linkSigningSecret });
+    const completed = bookings['appointment.completed'];
     await consumeDomainEvents({
       client: this.broker,
       dataSource: this.dataSource,
       consumer: CORE_EVENTS.queue,
       spec: { ...CORE_EVENTS, bindings: [...CORE_EVENTS.bindings], prefetch: this.config.rabbit.prefetch },
-      handlers: { ...tenantDirectoryHandlers },
+      handlers: {
+        ...tenantDirectoryHandlers,
+        ...clientDirectoryHandlers,
+        ...bookings,
+        // Completed: record the visit (directory) and drop the booking's pending reminders.
+        'appointment.completed': async (event, m) => {
+          await clientDirectoryHandlers['appointment.completed'](event, m);
+          await completed(event, m);
+        },
+        // purchase.* is bound for future use (spend-based segments); nothing to do yet.
+      },
       logger: this.logger,
       isStopping: () => this.stopping,
     });
+    // Newly queued messages go out at once rather than at the dispatcher's next poll.
+    await this.broker.subscribeBroadcast(['booking.*', 'appointment.*'], async () => this.dispatcher.wake());
+    await this.broker.subscribeBroadcast(
+      broadcastBindings.credentialsChanged,
+      async (message) => {
+        try {
+          const event = parseEvent(JSON.parse(message.content.toString('utf8')));
+          if (isEvent(event, 'user.credentials_changed')) this.auth.forgetUser(event.data.userId);
+        } catch {
+          this.auth.clear();
+        }
+      },
+      // Changes missed while disconnected are unknown: forget every verified credential.
+      { onResubscribed: () => this.auth.clear() },
+    );
+    this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await this.relay.stop();
     await this.broker.close(this.config.shutdownTimeoutMs);
   }
 }
@@ -44,13 +80,26 @@ class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdow
       provide: RabbitMqClient,
       inject: [MessagingConfig, LOGGER],
       useFactory: async (config: MessagingConfig, logger: Logger) => {
-        const client = new RabbitMqClient({ url: config.rabbit.url, name: 'messaging', logger, publishWindow: config.rabbit.publishWindow });
+        const client = new RabbitMqClient({
+          url: config.rabbit.url,
+          name: 'messaging',
+          logger,
+          publishWindow: config.rabbit.publishWindow,
+          // Opt-out events must wait for core-api even if it has never started its consumer.
+          declareQueues: [{ ...consumerQueues.coreApiMessagingEvents, bindings: [...consumerQueues.coreApiMessagingEvents.bindings] }],
+        });
         await client.start();
         return client;
       },
     },
+    {
+      provide: OutboxRelay,
+      inject: [DataSource, RabbitMqClient, LOGGER, MessagingConfig],
+      useFactory: (dataSource: DataSource, broker: RabbitMqClient, logger: Logger, config: MessagingConfig) =>
+        new OutboxRelay(dataSource, broker, logger, { pollIntervalMs: config.outbox.pollIntervalMs }),
+    },
     CoreEventsConsumer,
   ],
-  exports: [RabbitMqClient],
+  exports: [RabbitMqClient, OutboxRelay],
 })
 export class EventsModule {}

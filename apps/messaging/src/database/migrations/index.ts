@@ -1,4 +1,5 @@
 import { InitialSchema1764000100000 } from './1764000100000-initial-schema';
+import { MessagingSchema1764000200000 } from './1764000200000-messaging-schema';
 
 /** Every migration, in order, as classes so the bundled app finds them. */
-export const messagingMigrations = [InitialSchema1764000100000];
+export const messagingMigrations = [InitialSchema1764000100000, MessagingSchema1764000200000];

@@ -1,0 +1,165 @@
+import { DomainEvent, EventData } from '@chairbook/contracts';
+import type { EntityManager } from 'typeorm';
+import { rememberClientFromBooking } from '../directory/client-directory.handlers';
+import { enqueueMessages } from '../dispatch/message-store';
+import { BranchContext, loadBranchContext } from '../settings/branch-settings';
+import { AppointmentRow, bookingKeyOf, composeBookingMessages, LinkSettings, loadAppointments, loadClient } from './booking-messages';
+import { dropReminders, planReminders } from './reminder-plan';
+
+type Snapshot = EventData<'appointment.cancelled'>;
+type BookingSnapshot = EventData<'booking.confirmed'>;
+type AppointmentEvent = DomainEvent<'appointment.rescheduled' | 'appointment.cancelled' | 'appointment.checked_in' | 'appointment.started' | 'appointment.completed' | 'appointment.no_show'>;
+
+/** What each appointment event says about the appointment's state, whatever `state` reads. */
+const STATE_BY_EVENT: Record<string, string | undefined> = {
+  'appointment.cancelled': 'CANCELLED',
+  'appointment.checked_in': 'CHECKED_IN',
+  'appointment.started': 'STARTED',
+  'appointment.completed': 'COMPLETED',
+  'appointment.no_show': 'NO_SHOW',
+};
+
+/**
+ * Booking and appointment events → confirmations, reminders, notices. Each handler runs in the
+ * inbox transaction of its event, so what it queues commits (or not) with the event's receipt;
+ * the messages' idempotency keys make a second path to the same message a no-op.
+ */
+export function bookingEventHandlers(links: LinkSettings) {
+  return {
+    'booking.confirmed': async (event: DomainEvent<'booking.confirmed'>, m: EntityManager) => {
+      const d = event.data;
+      if (!event.branchId) return;
+      const branch = await loadBranchContext(m, event.branchId, event.businessId);
+      await rememberClientFromBooking(m, event.businessId, d.clientId, d.client);
+      await upsertBooking(m, event, d.bookingId, d.clientId);
+      for (const a of d.appointments) await upsertAppointment(m, event, d.bookingId, a, a.state);
+      const [booking]: { status: string }[] = await m.query('SELECT status FROM booking WHERE booking_key = ?', [d.bookingId]);
+      if (booking?.status !== 'ACTIVE') return;
+      const appointments = await loadAppointments(m, d.bookingId);
+      if (branch.settings.confirmations) {
+        const firstStart = d.appointments.map((a) => a.startTime).sort()[0];
+        await enqueueMessages(
+          m,
+          await composeBookingMessages(m, { kind: 'CONFIRMATION', branch, bookingKey: d.bookingId, client: await loadClient(m, d.clientId), appointments, allAppointments: appointments, keyParts: [firstStart], links }),
+        );
+      }
+      await planReminders(m, d.bookingId, branch);
+    },
+
+    'booking.cancelled': async (event: DomainEvent<'booking.cancelled'>, m: EntityManager) => {
+      const d = event.data;
+      if (!event.branchId) return;
+      for (const a of d.appointments) await upsertAppointment(m, event, d.bookingId, a, 'CANCELLED');
+      await cancelBooking(m, event.businessId, event.branchId, d.bookingId, d.clientId, links);
+    },
+
+    'appointment.rescheduled': async (event: DomainEvent<'appointment.rescheduled'>, m: EntityManager) => {
+      const d = event.data;
+      if (!event.branchId) return;
+      const key = bookingKeyOf(d.bookingId, d.appointmentId);
+      const known = await bookingStatus(m, key);
+      await rememberClientFromBooking(m, event.businessId, d.clientId, d.client);
+      await upsertBooking(m, event, key, d.clientId);
+      const applied = await upsertAppointment(m, event, key, d, d.state);
+      const branch = await loadBranchContext(m, event.branchId, event.businessId);
+      if (applied && known === 'ACTIVE' && branch.settings.rescheduleNotices && d.startTime !== d.previousStartTime) {
+        const appointments = await loadAppointments(m, key);
+        const moved = appointments.filter((a) => a.appointment_id === d.appointmentId);
+        await enqueueMessages(
+          m,
+          await composeBookingMessages(m, {
+            kind: 'RESCHEDULED',
+            branch,
+            bookingKey: key,
+            client: await loadClient(m, d.clientId),
+            appointments: moved,
+            allAppointments: appointments,
+            keyParts: [d.appointmentId, d.startTime],
+            appointmentId: d.appointmentId,
+            links,
+          }),
+        );
+      }
+      await planReminders(m, key, branch);
+    },
+
+    'appointment.cancelled': (event: DomainEvent<'appointment.cancelled'>, m: EntityManager) => appointmentChanged(event, m, links),
+    'appointment.checked_in': (event: DomainEvent<'appointment.checked_in'>, m: EntityManager) => appointmentChanged(event, m, links),
+    'appointment.started': (event: DomainEvent<'appointment.started'>, m: EntityManager) => appointmentChanged(event, m, links),
+    'appointment.no_show': (event: DomainEvent<'appointment.no_show'>, m: EntityManager) => appointmentChanged(event, m, links),
+    /** Completed: reminders dropped here; the visit itself is recorded by the client directory. */
+    'appointment.completed': (event: DomainEvent<'appointment.completed'>, m: EntityManager) => appointmentChanged(event, m, links),
+  };
+}
+
+async function appointmentChanged(event: AppointmentEvent, m: EntityManager, links: LinkSettings): Promise<void> {
+  const d = event.data;
+  if (!event.branchId) return;
+  const key = bookingKeyOf(d.bookingId, d.appointmentId);
+  const state = STATE_BY_EVENT[event.type] ?? d.state;
+  await upsertBooking(m, event, key, d.clientId);
+  await upsertAppointment(m, event, key, d, state);
+  if (event.type !== 'appointment.cancelled') {
+    // Checked in, started, finished or no-show: whatever reminders were pending are moot.
+    await dropReminders(m, key, state);
+    return;
+  }
+  const appointments = await loadAppointments(m, key);
+  if (appointments.every((a) => a.state === 'CANCELLED')) {
+    await cancelBooking(m, event.businessId, event.branchId, key, d.clientId, links);
+  } else {
+    await planReminders(m, key, await loadBranchContext(m, event.branchId, event.businessId));
+  }
+}
+
+/**
+ * The whole booking is off: drop its reminders and tell the client once. booking.cancelled and
+ * the last appointment.cancelled both lead here; the notice's key has no time in it, so the
+ * second path finds it already queued.
+ */
+async function cancelBooking(m: EntityManager, businessId: string, branchId: string, key: string, clientId: string, links: LinkSettings): Promise<void> {
+  const known = await bookingStatus(m, key);
+  await dropReminders(m, key, 'CANCELLED');
+  if (known !== 'ACTIVE') {
+    await m.query(
+      `INSERT INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'CANCELLED', NOW(3), NOW(3))
+       ON DUPLICATE KEY UPDATE status = 'CANCELLED', updated_at = NOW(3)`,
+      [key, businessId, branchId, clientId],
+    );
+    return; // never confirmed to the client (or already cancelled): nothing to announce
+  }
+  await m.query("UPDATE booking SET status = 'CANCELLED', updated_at = NOW(3) WHERE booking_key = ?", [key]);
+  const branch: BranchContext = await loadBranchContext(m, branchId, businessId);
+  if (!branch.settings.cancellations) return;
+  const appointments: AppointmentRow[] = await loadAppointments(m, key);
+  await enqueueMessages(
+    m,
+    await composeBookingMessages(m, { kind: 'CANCELLATION', branch, bookingKey: key, client: await loadClient(m, clientId), appointments, allAppointments: appointments, keyParts: [], links }),
+  );
+}
+
+async function bookingStatus(m: EntityManager, key: string): Promise<string | undefined> {
+  const [row]: { status: string }[] = await m.query('SELECT status FROM booking WHERE booking_key = ? FOR UPDATE', [key]);
+  return row?.status;
+}
+
+async function upsertBooking(m: EntityManager, event: DomainEvent, key: string, clientId: string): Promise<void> {
+  await m.query(
+    `INSERT IGNORE INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'ACTIVE', NOW(3), NOW(3))`,
+    [key, event.businessId, event.branchId, clientId],
+  );
+}
+
+/** Applies an appointment snapshot when it is newer than what we hold; true when it was applied. */
+async function upsertAppointment(m: EntityManager, event: DomainEvent, key: string, a: Omit<Snapshot, 'client'> | BookingSnapshot['appointments'][number], state: string): Promise<boolean> {
+  const asOf = new Date(event.occurredAt);
+  const fields = ['booking_key', 'staff_id', 'staff_name', 'service_name', 'start_at', 'end_at', 'state'];
+  const result: { affectedRows: number } = await m.query(
+    `INSERT INTO booking_appointment (appointment_id, booking_key, business_id, staff_id, staff_name, service_name, start_at, end_at, state, as_of)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE ${fields.map((f) => `${f} = IF(VALUES(as_of) > as_of, VALUES(${f}), ${f})`).join(', ')}, as_of = GREATEST(as_of, VALUES(as_of))`,
+    [a.appointmentId, key, event.businessId, a.staffId, a.staffName.slice(0, 200), a.serviceName.slice(0, 200), new Date(a.startTime), new Date(a.endTime), state, asOf],
+  );
+  // 1 = inserted, 2 = changed, 0 = an older event (nothing changed).
+  return result.affectedRows > 0;
+}
