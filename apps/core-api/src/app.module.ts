@@ -15,6 +15,7 @@ import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
 import { CatalogueModule } from './modules/catalogue/catalogue.module';
 import { ClientsModule } from './modules/clients/clients.module';
+import { MessagingFeedbackModule } from './modules/messaging-feedback/messaging-feedback.module';
 import { RostersModule } from './modules/rosters/rosters.module';
 import { StaffModule } from './modules/staff/staff.module';
 import { UsersModule } from './modules/users/users.module';
@@ -39,6 +40,7 @@ export class AppModule {
         AppointmentScreenModule,
         ClientsModule,
         UsersModule,
+        MessagingFeedbackModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
