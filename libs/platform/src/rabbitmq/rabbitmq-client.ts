@@ -1,4 +1,5 @@
-import amqplib, { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options, RecoveringChannelModel } from 'amqplib';
+import * as amqp from 'amqplib/callback_api';
+import type { Channel, ConfirmChannel, Connection, Message, Options } from 'amqplib/callback_api';
 import type { Logger } from 'pino';
 import { DEAD_LETTER_EXCHANGE, DOMAIN_EVENTS_EXCHANGE } from '@chairbook/contracts';
 
@@ -19,17 +20,10 @@ export interface QueueSpec {
   /** Durable queue owned by one consuming service, e.g. `messaging.core-events`. */
   queue: string;
   /** Routing keys bound from the domain events exchange, e.g. `appointment.*`. */
-  bindings: string[];
+  bindings: readonly string[];
   /** Deliveries before a message that keeps failing is dead-lettered. */
   deliveryLimit?: number;
   prefetch?: number;
-}
-
-interface Broadcast {
-  bindings: readonly string[];
-  handler: (message: ReceivedMessage) => Promise<void>;
-  onResubscribed?: () => void;
-  subscribedBefore: boolean;
 }
 
 interface Consumer {
@@ -37,6 +31,13 @@ interface Consumer {
   handler: (message: ReceivedMessage) => Promise<HandlerOutcome>;
   channel?: Channel;
   tag?: string;
+}
+
+interface Broadcast {
+  bindings: readonly string[];
+  handler: (message: ReceivedMessage) => Promise<void>;
+  onResubscribed?: () => void;
+  subscribedBefore: boolean;
 }
 
 export interface PublishOptions {
@@ -53,15 +54,25 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
+/** amqplib's callback API, one operation at a time, as promises. */
+const call = <T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> =>
+  new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(value))));
+
+const noop = () => undefined;
+
 /**
- * One connection per process with automatic recovery (amqplib's own backoff with jitter). On
- * every (re)connect it declares the topology, reopens the confirm channel and restarts the
+ * One connection per process, reconnected with exponential backoff and jitter. On every
+ * (re)connect it declares the topology, reopens the confirm channel and restarts the
  * consumers, so a broker restart needs no service restart. Publishing resolves only when the
- * broker confirms; consumers ack only after their handler has committed its work.
+ * broker confirms; consumers ack only after their handler committed its work.
+ *
+ * Built on amqplib's callback API on purpose: it hands over the connection synchronously,
+ * so an error listener is attached before anything can be emitted. (With the promise API and
+ * its built-in recovery there is a window in which a broker dropping the connection raises an
+ * 'error' nobody listens to, which would crash the process.)
  */
 export class RabbitMqClient {
-  private connection?: RecoveringChannelModel;
-  private model?: ChannelModel;
+  private connection?: Connection;
   private confirmChannel?: ConfirmChannel;
   private readonly consumers: Consumer[] = [];
   private readonly broadcasts: Broadcast[] = [];
@@ -69,6 +80,9 @@ export class RabbitMqClient {
   private readonly publishWaiters: (() => void)[] = [];
   private readonly activeHandlers = new Set<Promise<unknown>>();
   private closing = false;
+  private connecting = false;
+  private attempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
   private lastError?: string;
 
   constructor(
@@ -84,32 +98,13 @@ export class RabbitMqClient {
 
   /** Starts connecting in the background; the service boots even while the broker is down. */
   async start(): Promise<void> {
-    if (this.connection) return;
-    const url = new URL(this.options.url);
-    url.searchParams.set('heartbeat', url.searchParams.get('heartbeat') ?? '15');
-    this.connection = await amqplib.connect(url.toString(), {
-      clientProperties: { connection_name: this.options.name },
-      timeout: 5_000,
-      recovery: {
-        waitForConnect: false,
-        initialDelay: 250,
-        maxDelay: 5_000,
-        jitter: 0.3,
-        maxRetries: Infinity,
-        setup: (model: ChannelModel) => this.onConnected(model),
-      },
-    } as Options.Connect & { recovery: object });
-    this.connection.on('disconnect', (err: Error) => this.onDisconnected(err));
-    this.connection.on('connect-failed', (err: Error) => {
-      this.lastError = err.message;
-    });
-    this.connection.on('error', (err: Error) => {
-      this.lastError = err.message;
-    });
+    if (this.connecting || this.connection) return;
+    this.closing = false;
+    void this.connect();
   }
 
   isConnected(): boolean {
-    return !!this.model && !!this.confirmChannel;
+    return !!this.connection && !!this.confirmChannel;
   }
 
   status(): { connected: boolean; error?: string } {
@@ -129,7 +124,7 @@ export class RabbitMqClient {
   async consume(spec: QueueSpec, handler: (message: ReceivedMessage) => Promise<HandlerOutcome>): Promise<void> {
     const consumer: Consumer = { spec, handler };
     this.consumers.push(consumer);
-    if (this.model) await this.startConsumer(this.model, consumer);
+    if (this.connection && this.confirmChannel) await this.startConsumer(this.connection, consumer).catch((err) => this.dropConnection(err));
   }
 
   /**
@@ -141,7 +136,7 @@ export class RabbitMqClient {
   async subscribeBroadcast(bindings: readonly string[], handler: (message: ReceivedMessage) => Promise<void>, options: { onResubscribed?: () => void } = {}): Promise<void> {
     const broadcast: Broadcast = { bindings, handler, onResubscribed: options.onResubscribed, subscribedBefore: false };
     this.broadcasts.push(broadcast);
-    if (this.model) await this.startBroadcast(this.model, broadcast);
+    if (this.connection && this.confirmChannel) await this.startBroadcast(this.connection, broadcast).catch((err) => this.dropConnection(err));
   }
 
   /** Publishes to the domain events exchange and waits for the broker's confirm. */
@@ -180,9 +175,10 @@ export class RabbitMqClient {
   /** Stops consuming, lets running handlers finish (up to `timeoutMs`), then closes. */
   async close(timeoutMs = 10_000): Promise<void> {
     this.closing = true;
+    clearTimeout(this.reconnectTimer);
     await Promise.all(
       this.consumers.map(async (c) => {
-        if (c.channel && c.tag) await c.channel.cancel(c.tag).catch(() => undefined);
+        if (c.channel && c.tag) await call<unknown>((cb) => c.channel!.cancel(c.tag!, cb)).catch(noop);
       }),
     );
     let timer: NodeJS.Timeout | undefined;
@@ -193,94 +189,176 @@ export class RabbitMqClient {
       }),
     ]);
     clearTimeout(timer);
-    await this.connection?.close().catch(() => undefined);
-    this.model = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
     this.confirmChannel = undefined;
+    if (connection) await call<void>((cb) => connection.close((err) => cb(err, undefined))).catch(noop);
   }
 
-  private async onConnected(model: ChannelModel): Promise<void> {
-    const setupChannel = await model.createChannel();
-    await setupChannel.assertExchange(DOMAIN_EVENTS_EXCHANGE, 'topic', { durable: true });
-    await setupChannel.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+  private async connect(): Promise<void> {
+    if (this.closing) return;
+    this.connecting = true;
+    let connection: Connection | undefined;
+    try {
+      const url = new URL(this.options.url);
+      if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', '15');
+      connection = await new Promise<Connection>((resolve, reject) => {
+        amqp.connect(url.toString(), { clientProperties: { connection_name: this.options.name }, timeout: 5_000 }, (err, conn) => {
+          if (err) return reject(err);
+          // Listen at once: nothing may be emitted on this connection without a listener.
+          conn.on('error', (e: Error) => {
+            this.lastError = e.message;
+          });
+          conn.on('close', (e?: Error) => this.onClosed(conn, e));
+          resolve(conn);
+        });
+      });
+      await this.setUp(connection);
+      this.attempt = 0;
+      this.lastError = undefined;
+      this.options.logger.info({ consumers: this.consumers.map((c) => c.spec.queue) }, 'connected to RabbitMQ');
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.connecting = false;
+      if (connection) this.dropConnection(err, connection);
+      else this.scheduleReconnect();
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async setUp(connection: Connection): Promise<void> {
+    const setupChannel = await call<Channel>((cb) => connection.createChannel(cb));
+    setupChannel.on('error', noop);
+    await call((cb) => setupChannel.assertExchange(DOMAIN_EVENTS_EXCHANGE, 'topic', { durable: true }, cb));
+    await call((cb) => setupChannel.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true }, cb));
     for (const spec of this.options.declareQueues ?? []) await this.declareQueue(setupChannel, spec);
     for (const { spec } of this.consumers) await this.declareQueue(setupChannel, spec);
-    await setupChannel.close();
+    await call<void>((cb) => setupChannel.close((err) => cb(err, undefined)));
 
-    const confirm = await model.createConfirmChannel();
+    const confirm = await call<ConfirmChannel>((cb) => connection.createConfirmChannel(cb));
     confirm.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'confirm channel error'));
-    this.model = model;
+    // A closed confirm channel cannot publish: treat it like a lost connection.
+    confirm.on('close', () => {
+      if (this.confirmChannel === confirm) this.dropConnection(new Error('confirm channel closed'), connection);
+    });
+    this.connection = connection;
     this.confirmChannel = confirm;
-    for (const consumer of this.consumers) await this.startConsumer(model, consumer);
-    for (const broadcast of this.broadcasts) await this.startBroadcast(model, broadcast);
-    this.lastError = undefined;
-    this.options.logger.info({ consumers: this.consumers.map((c) => c.spec.queue) }, 'connected to RabbitMQ');
+    for (const consumer of this.consumers) await this.startConsumer(connection, consumer);
+    for (const broadcast of this.broadcasts) await this.startBroadcast(connection, broadcast);
   }
 
-  private onDisconnected(err: Error): void {
-    this.model = undefined;
+  private onClosed(connection: Connection, err?: Error): void {
+    if (this.connection && this.connection !== connection) return;
+    const wasConnected = this.connection === connection;
+    this.connection = undefined;
     this.confirmChannel = undefined;
     for (const c of this.consumers) {
       c.channel = undefined;
       c.tag = undefined;
     }
-    this.lastError = err?.message ?? 'disconnected';
-    if (!this.closing) this.options.logger.warn({ err: this.lastError }, 'lost RabbitMQ connection; reconnecting');
+    if (err) this.lastError = err.message;
+    if (this.closing) return;
+    if (wasConnected) this.options.logger.warn({ err: this.lastError }, 'lost RabbitMQ connection; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private dropConnection(err: unknown, connection = this.connection): void {
+    this.lastError = err instanceof Error ? err.message : String(err);
+    if (connection) {
+      // Closing triggers onClosed, which schedules the reconnect.
+      try {
+        connection.close(noop);
+      } catch {
+        this.onClosed(connection);
+      }
+    } else {
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing || this.reconnectTimer || this.connecting) return;
+    this.attempt++;
+    const base = Math.min(5_000, 250 * 2 ** Math.min(this.attempt - 1, 5));
+    const delay = Math.round(base * (0.7 + Math.random() * 0.6));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+    this.reconnectTimer.unref?.();
   }
 
   private async declareQueue(channel: Channel, spec: QueueSpec): Promise<void> {
     const dlq = `${spec.queue}.dlq`;
-    await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, spec.queue);
-    await channel.assertQueue(spec.queue, {
-      durable: true,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
-        'x-dead-letter-routing-key': spec.queue,
-        'x-delivery-limit': spec.deliveryLimit ?? 10,
-      },
-    });
-    for (const key of spec.bindings) await channel.bindQueue(spec.queue, DOMAIN_EVENTS_EXCHANGE, key);
+    await call((cb) => channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } }, cb));
+    await call((cb) => channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, spec.queue, {}, cb));
+    await call((cb) =>
+      channel.assertQueue(
+        spec.queue,
+        {
+          durable: true,
+          arguments: {
+            'x-queue-type': 'quorum',
+            'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+            'x-dead-letter-routing-key': spec.queue,
+            'x-delivery-limit': spec.deliveryLimit ?? 10,
+          },
+        },
+        cb,
+      ),
+    );
+    for (const key of spec.bindings) await call((cb) => channel.bindQueue(spec.queue, DOMAIN_EVENTS_EXCHANGE, key, {}, cb));
   }
 
-  private async startConsumer(model: ChannelModel, consumer: Consumer): Promise<void> {
+  private async startConsumer(connection: Connection, consumer: Consumer): Promise<void> {
     if (this.closing) return;
-    const channel = await model.createChannel();
+    const channel = await call<Channel>((cb) => connection.createChannel(cb));
     channel.on('error', (err: Error) => this.options.logger.warn({ err: err.message, queue: consumer.spec.queue }, 'consumer channel error'));
     await this.declareQueue(channel, consumer.spec);
-    await channel.prefetch(consumer.spec.prefetch ?? 50);
-    const { consumerTag } = await channel.consume(consumer.spec.queue, (msg) => {
-      if (!msg) return; // the broker cancelled us; the next reconnect restarts the consumer
-      const work = this.dispatch(channel, consumer, msg);
-      this.activeHandlers.add(work);
-      void work.finally(() => this.activeHandlers.delete(work));
-    });
+    await call((cb) => channel.prefetch(consumer.spec.prefetch ?? 50, false, cb));
+    const { consumerTag } = await call<{ consumerTag: string }>((cb) =>
+      channel.consume(
+        consumer.spec.queue,
+        (msg) => {
+          if (!msg) return; // the broker cancelled us; the next reconnect restarts the consumer
+          const work = this.dispatch(channel, consumer, msg);
+          this.activeHandlers.add(work);
+          void work.finally(() => this.activeHandlers.delete(work));
+        },
+        {},
+        cb,
+      ),
+    );
     consumer.channel = channel;
     consumer.tag = consumerTag;
   }
 
-  private async startBroadcast(model: ChannelModel, broadcast: Broadcast): Promise<void> {
+  private async startBroadcast(connection: Connection, broadcast: Broadcast): Promise<void> {
     if (this.closing) return;
-    const channel = await model.createChannel();
+    const channel = await call<Channel>((cb) => connection.createChannel(cb));
     channel.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'broadcast channel error'));
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-    for (const key of broadcast.bindings) await channel.bindQueue(queue, DOMAIN_EVENTS_EXCHANGE, key);
-    await channel.consume(
-      queue,
-      (msg) => {
-        if (!msg) return;
-        const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
-        void broadcast
-          .handler({ routingKey: msg.fields.routingKey, content: msg.content, headers, messageId: msg.properties.messageId as string | undefined, deliveryCount: 0, redelivered: false })
-          .catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast handler failed'));
-      },
-      { noAck: true },
+    const { queue } = await call<{ queue: string }>((cb) => channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false }, cb));
+    for (const key of broadcast.bindings) await call((cb) => channel.bindQueue(queue, DOMAIN_EVENTS_EXCHANGE, key, {}, cb));
+    await call((cb) =>
+      channel.consume(
+        queue,
+        (msg) => {
+          if (!msg) return;
+          const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+          void broadcast
+            .handler({ routingKey: msg.fields.routingKey, content: msg.content, headers, messageId: msg.properties.messageId as string | undefined, deliveryCount: 0, redelivered: false })
+            .catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast handler failed'));
+        },
+        { noAck: true },
+        cb,
+      ),
     );
     if (broadcast.subscribedBefore) broadcast.onResubscribed?.();
     broadcast.subscribedBefore = true;
   }
 
-  private async dispatch(channel: Channel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
+  private async dispatch(channel: Channel, consumer: Consumer, msg: Message): Promise<void> {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const received: ReceivedMessage = {
       routingKey: msg.fields.routingKey,
