@@ -15,6 +15,7 @@ import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
 import { CatalogueModule } from './modules/catalogue/catalogue.module';
 import { ClientsModule } from './modules/clients/clients.module';
+import { OnlineBookingModule } from './modules/online-booking/online-booking.module';
 import { MessagingFeedbackModule } from './modules/messaging-feedback/messaging-feedback.module';
 import { RostersModule } from './modules/rosters/rosters.module';
 import { StaffModule } from './modules/staff/staff.module';
@@ -38,6 +39,7 @@ export class AppModule {
         RostersModule,
         AppointmentsModule,
         AppointmentScreenModule,
+        OnlineBookingModule,
         ClientsModule,
         UsersModule,
         MessagingFeedbackModule,

@@ -10,10 +10,15 @@ import { DomainEvents } from './events/domain-events';
 import { BusinessModule } from './modules/business/business.module';
 import { CreateBusinessUseCase } from './modules/business/use-cases/create-business/create-business.use-case';
 import { SeedDemoUseCase } from './seed/seed-demo';
+import { DataSource } from 'typeorm';
+import { hashPassword } from './modules/auth/password';
+import { newId } from './shared/ids';
 
 const USAGE = `usage: node cli.js <command>
   migrate                      create the database if needed and apply pending migrations
   seed-demo                    seed the demo salon Foundation Hair once (never when NODE_ENV=production)
+  create-service-credential --email E --password P
+                               create or update the booking site's credential (role SERVICE)
   create-business --name N --owner-email E --owner-password P --branch-name B --slug S
                   [--time-zone Europe/Dublin] [--country IE] [--currency EUR]
 Output of seed-demo and create-business is one JSON line on stdout.`;
@@ -58,6 +63,27 @@ async function main() {
       }
       const result = await withContext(config, (get) => get(SeedDemoUseCase).execute(config.demoPassword));
       process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    case 'create-service-credential': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' } } });
+      if (!values.email || !values.password || values.password.length < 12) {
+        process.stderr.write('create-service-credential: --email and --password (12+ characters) are required\n');
+        process.exit(2);
+      }
+      await withContext(config, async (get) => {
+        const ds = get(DataSource);
+        const hash = await hashPassword(values.password!);
+        await ds.query(
+          `INSERT INTO api_user (id, business_id, email, password_hash, role, first_name, created_at, updated_at)
+           VALUES (?, NULL, ?, ?, 'SERVICE', 'Booking site', NOW(3), NOW(3))
+           ON DUPLICATE KEY UPDATE password_hash = IF(role = 'SERVICE', VALUES(password_hash), password_hash), version = version + 1, updated_at = NOW(3)`,
+          [newId(), values.email!.toLowerCase(), hash],
+        );
+        const [row]: { role: string }[] = await ds.query('SELECT role FROM api_user WHERE email = ?', [values.email!.toLowerCase()]);
+        if (row.role !== 'SERVICE') throw new Error(`${values.email} belongs to a salon user, not a service`);
+      });
+      process.stdout.write(`${JSON.stringify({ email: values.email, role: 'SERVICE' })}\n`);
       return;
     }
     case 'create-business': {

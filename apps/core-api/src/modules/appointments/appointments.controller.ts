@@ -7,6 +7,7 @@ import { IdPipe } from '../../shared/http/id.pipe';
 import { isId } from '../../shared/ids';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { BranchesService } from '../branches/branches.service';
 import { AppointmentAction } from './appointment-state';
 import { AppointmentsService } from './appointments.service';
 import { BookingsService } from './bookings.service';
@@ -48,6 +49,7 @@ export class AppointmentsController {
     private readonly createBooking: CreateBookingUseCase,
     private readonly bookings: BookingsService,
     private readonly appointments: AppointmentsService,
+    private readonly branches: BranchesService,
   ) {}
 
   @Post(`${BRANCH_PATH}/appointments/availability`)
@@ -94,8 +96,15 @@ export class AppointmentsController {
   @HttpCode(200)
   @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Cancel the booking’s appointments that have not begun' })
-  cancelBooking(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('bookingId', new IdPipe('bookingId')) bookingId: string) {
-    return this.bookings.cancel(businessId, branchId, bookingId);
+  async cancelBooking(
+    @CurrentPrincipal() principal: Principal,
+    @Param('businessId') businessId: string,
+    @Param('branchId', new IdPipe('branchId')) branchId: string,
+    @Param('bookingId', new IdPipe('bookingId')) bookingId: string,
+  ) {
+    const online = principal.role === 'SERVICE';
+    const window = online ? (await this.branches.require(businessId, branchId)).cancellation_window_hours : 0;
+    return this.bookings.cancel(businessId, branchId, bookingId, { online, cancellationWindowHours: window });
   }
 
   @Post(`${BOOKING}/note`)

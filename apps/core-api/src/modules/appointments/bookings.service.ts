@@ -52,12 +52,15 @@ export class BookingsService {
   }
 
   /** Cancels every appointment of the booking that has not begun; announces it once if it was firm. */
-  async cancel(businessId: string, branchId: string, bookingId: string) {
+  async cancel(businessId: string, branchId: string, bookingId: string, options: { online?: boolean; cancellationWindowHours?: number } = {}) {
     await this.dataSource.transaction(async (m) => {
       const [booking]: BookingRow[] = await m.query('SELECT * FROM booking WHERE id = ? AND business_id = ? AND branch_id = ? FOR UPDATE', [bookingId, businessId, branchId]);
       if (!booking) throw ApiError.notFound('Booking');
       if (booking.status === 'CANCELED') return;
       const rows = await this.reader.byBooking(bookingId, m);
+      if (options.online && booking.status === 'ACTIVE' && rows.length && rows[0].start_at.getTime() - Date.now() < (options.cancellationWindowHours ?? 0) * 3_600_000) {
+        throw ApiError.conflict('CANCELLATION_WINDOW_PASSED', `Online cancellations close ${options.cancellationWindowHours} hours before the appointment; please call the salon`);
+      }
       const cancellable = rows.filter((r) => transition({ state: r.state, activation: effectiveActivation(r) }, 'cancel').ok);
       if (!cancellable.length && rows.some((r) => effectiveActivation(r) !== 'CANCELED')) {
         throw ApiError.conflict('ILLEGAL_STATE_TRANSITION', 'The appointments of this booking have already begun or finished');
