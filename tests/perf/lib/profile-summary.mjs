@@ -55,6 +55,16 @@ export function summarizeProfile(profile, top = 25) {
   const self = new Map();
   const inclusive = new Map();
   const areas = new Map();
+  // Owner: native and node:internal time charged to the nearest caller that is a package or
+  // our code (a socket write made by mysql2 counts for mysql2, not for "node internals").
+  const owners = new Map();
+  const ownerOf = (node) => {
+    for (let n = node; n; n = byId.get(parent.get(n.id))) {
+      const url = n.callFrame.url;
+      if (url && !url.startsWith('node:')) return areaOf(url, n.callFrame.functionName);
+    }
+    return areaOf(node.callFrame.url, node.callFrame.functionName);
+  };
   let total = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = (profile.timeDeltas[i] ?? 0) / 1000; // ms
@@ -67,6 +77,8 @@ export function summarizeProfile(profile, top = 25) {
     self.set(key, (self.get(key) ?? 0) + dt);
     const area = areaOf(node.callFrame.url, fn);
     areas.set(area, (areas.get(area) ?? 0) + dt);
+    const owner = ownerOf(node);
+    owners.set(owner, (owners.get(owner) ?? 0) + dt);
     const seen = new Set();
     while (node) {
       const k = place(node.callFrame);
@@ -78,7 +90,7 @@ export function summarizeProfile(profile, top = 25) {
     }
   }
   const sorted = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => ({ what: k, ms: Math.round(v), pct: Math.round((1000 * v) / total) / 10 }));
-  return { busyMs: Math.round(total), areas: sorted(areas), self: sorted(self), inclusive: sorted(inclusive) };
+  return { busyMs: Math.round(total), owners: sorted(owners), areas: sorted(areas), self: sorted(self), inclusive: sorted(inclusive) };
 }
 
 /** The heaviest call paths (leaf first, `depth` frames up) through frames whose name matches `pattern`. */
@@ -107,6 +119,8 @@ export function formatProfile(summary) {
   const rows = (list) => list.map((x) => `  ${String(x.pct.toFixed(1)).padStart(5)}%  ${String(x.ms).padStart(6)} ms  ${x.what}`).join('\n');
   return [
     `CPU busy (not idle) in the profile: ${summary.busyMs} ms`,
+    'time by owner (native and node: internals charged to the nearest package or app frame that called them):',
+    rows(summary.owners ?? []),
     'self time by area:',
     rows(summary.areas),
     'self time by function (top):',

@@ -134,7 +134,8 @@ export function svgChart(results) {
       out.push(`<rect x="${left}" y="${y + 28}" width="${Math.max(1, (b / max) * barMax)}" height="18" fill="#b9c7d6"/>`);
       out.push(`<text x="${left + (b / max) * barMax + 6}" y="${y + 41}">${esc(`${s.baseline.name} ${b} req/s`)}</text>`);
       const ratio = s.ratio ?? 0;
-      out.push(`<text x="12" y="${y + 40}" fill="${ratio < TARGET_RATIO ? '#c0392b' : '#1e7b34'}">ratio ${ratio.toFixed(2)}x</text>`);
+      const cpu = s.cpuRatio ? ` · CPU ${s.cpuRatio.toFixed(2)}x` : '';
+      out.push(`<text x="12" y="${y + 40}" fill="${ratio < TARGET_RATIO ? '#c0392b' : '#1e7b34'}">ratio ${ratio.toFixed(2)}x${cpu}</text>`);
     }
   });
   out.push(`<text x="12" y="${height - 12}" fill="#555">ratio = service req/s / baseline req/s, measured in the same run; target ≥ ${TARGET_RATIO}x on hot reads</text>`);
