@@ -98,6 +98,24 @@ function demoCredentials(seed) {
   return '(set on first start; run with DEMO_PASSWORD=… to set a new one)';
 }
 
+/**
+ * Secrets the services share locally (the booking site's own credential for core-api, the key
+ * that signs "manage my booking" links): from the environment when set, else generated once
+ * and kept in .chairbook/ (git-ignored) so links and credentials survive restarts.
+ */
+function localSecrets() {
+  const file = join(root, '.chairbook', 'local-secrets.json');
+  const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets = {
+    BOOKING_API_USER: env.BOOKING_API_USER ?? saved.BOOKING_API_USER ?? 'booking-site@chairbook.internal',
+    BOOKING_API_PASSWORD: env.BOOKING_API_PASSWORD ?? saved.BOOKING_API_PASSWORD ?? randomBytes(24).toString('base64url'),
+    LINK_SIGNING_SECRET: env.LINK_SIGNING_SECRET ?? saved.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
 function formatLogLine(name, line) {
   // The services log JSON; show a compact human line (full JSON stays available with LOG_FORMAT=json).
   if (env.LOG_FORMAT === 'json' || !line.startsWith('{')) return line;
@@ -176,6 +194,15 @@ async function main() {
   }
   runStep('Migrating core-api database', process.execPath, ['apps/core-api/dist/cli.js', 'migrate'], { capture: true });
   runStep('Migrating messaging database', process.execPath, ['apps/messaging/dist/cli.js', 'migrate'], { capture: true });
+  Object.assign(env, localSecrets());
+  runStep('Provisioning the booking site’s credential', process.execPath, [
+    'apps/core-api/dist/cli.js',
+    'create-service-credential',
+    '--email',
+    env.BOOKING_API_USER,
+    '--password',
+    env.BOOKING_API_PASSWORD,
+  ], { capture: true });
   let seed = null;
   if (!production) {
     const out = runStep('Seeding the demo salon (once)', process.execPath, ['apps/core-api/dist/cli.js', 'seed-demo'], { capture: true });
