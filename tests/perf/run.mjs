@@ -155,7 +155,9 @@ function printResults(results) {
   say(baselineTable(results));
   say();
   for (const s of results.scenarios) if (!s.check.ok) say(`FAILED CHECK ${s.name}: ${s.check.message}`);
-  for (const [name, p] of Object.entries(results.processes ?? {})) say(`peak RSS ${name}: ${(p.hwmKb / 1024).toFixed(0)} MiB (VmHWM over the whole run)`);
+  for (const [name, p] of Object.entries(results.processes ?? {})) {
+    say(`peak RSS ${name}: ${(p.hwmKb / 1024).toFixed(0)} MiB (VmHWM over the whole run)${p.idleRssKb ? `; ${(p.idleRssKb / 1024).toFixed(0)} MiB when ready, before load` : ''}`);
+  }
   say(`ratio = service req/s / baseline req/s in the same run; '<' marks a ratio below the ${TARGET_RATIO}x target.`);
   say('CPU ratio = baseline CPU µs per request / service CPU µs per request (each process\'s own CPU time): the same');
   say('  comparison, far less disturbed by other work on the machine; trust it when the two ratios disagree.');
@@ -291,7 +293,7 @@ async function main() {
     const serviceProc = startNode({
       name: 'core-api',
       cpu: CORES.server,
-      args: [...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(coreDist, 'main.js')],
+      args: [...opts.serviceNodeArgs, ...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(coreDist, 'main.js')],
       env: { ...serviceEnv, CORE_API_PORT: String(servicePort), BENCH_PROFILE_DIR: profileDir },
       logFile: join(logDir, 'core-api.log'),
       cwd: ROOT,
@@ -319,7 +321,8 @@ async function main() {
 
     await waitForHttp(serviceProc, `${service.url}/health`, 90_000);
     for (const b of Object.values(baselines)) await waitForHttp(b.proc, `${b.url}/health`, 30_000);
-    say(`core-api (pid ${serviceProc.pid}, core ${serviceProc.cpu ?? 'any'}) at ${service.url}, NODE_ENV=production LOG_LEVEL=warn DB_POOL_SIZE=${opts.poolSize} RATE_LIMIT_PER_SECOND=${RATE_LIMIT_PER_SECOND}`);
+    const idleRss = Object.fromEntries([serviceProc, ...Object.values(baselines).map((b) => b.proc)].map((p) => [p.name, memoryOf(p.pid)?.rssKb]));
+    say(`core-api (pid ${serviceProc.pid}, core ${serviceProc.cpu ?? 'any'}) at ${service.url}, NODE_ENV=production LOG_LEVEL=warn DB_POOL_SIZE=${opts.poolSize} RATE_LIMIT_PER_SECOND=${RATE_LIMIT_PER_SECOND}${opts.serviceNodeArgs.length ? `, node ${opts.serviceNodeArgs.join(' ')}` : ''}`);
     for (const b of Object.values(baselines)) say(`baseline ${b.name} (pid ${b.proc.pid}, core ${b.proc.cpu ?? 'any'}) at ${b.url}: ${BASELINES[b.name].description}`);
     say(`autocannon (pid ${loadProc.pid}, core ${loadProc.cpu ?? 'any'}): ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured, ${opts.rounds} rounds`);
 
@@ -382,7 +385,7 @@ async function main() {
     const processes = {};
     for (const p of [serviceProc, ...Object.values(baselines).map((b) => b.proc)]) {
       const m = memoryOf(p.pid);
-      if (m) processes[p.name] = m;
+      if (m) processes[p.name] = { ...m, idleRssKb: idleRss[p.name] };
     }
     const results = {
       version: 1,
@@ -396,6 +399,7 @@ async function main() {
         connections: opts.connections,
         poolSize: opts.poolSize,
         rateLimitPerSecond: RATE_LIMIT_PER_SECOND,
+        serviceNodeArgs: opts.serviceNodeArgs,
         data: opts.data,
       },
       data: { counts: fixture.counts, seedSeconds: fixture.seconds },

@@ -17,6 +17,8 @@ export const USAGE = `usage: npm run bench -- [options]        (or: node tests/p
   --connections <n>     autocannon connections (BENCH_CONNECTIONS, 100)
   --pool-size <n>       database pool of the service and of the baseline (DB_POOL_SIZE, 10)
   --profile <scenario>  CPU-profile core-api during that scenario's measurements (.cpuprofile + summary)
+  --service-node-args="<flags>"  extra node flags for the service only, e.g. --service-node-args="--max-semi-space-size=64"
+                        (BENCH_SERVICE_NODE_ARGS), to try a runtime setting against the same baseline
   data set (seeded once per run):
   --businesses <n>      businesses (BENCH_BUSINESSES, 1)
   --branches <n>        branches per business (BENCH_BRANCHES, 1)
@@ -54,6 +56,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       connections: { type: 'string' },
       'pool-size': { type: 'string' },
       profile: { type: 'string' },
+      'service-node-args': { type: 'string' },
       businesses: { type: 'string' },
       branches: { type: 'string' },
       staff: { type: 'string' },
@@ -78,6 +81,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     connections: int('--connections', values.connections ?? env.BENCH_CONNECTIONS, 100),
     poolSize: int('--pool-size', values['pool-size'] ?? env.DB_POOL_SIZE, 10),
     profile: values.profile,
+    serviceNodeArgs: (values['service-node-args'] ?? env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     data: {
       businesses: int('--businesses', values.businesses ?? env.BENCH_BUSINESSES, 1),
       branchesPerBusiness: int('--branches', values.branches ?? env.BENCH_BRANCHES, 1),
