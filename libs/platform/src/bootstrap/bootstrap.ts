@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/env';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { installHttpObservability } from '../http/observability';
+import { RequestTimeoutInterceptor } from '../http/timeout.interceptor';
 import { createValidationPipe } from '../http/validation';
 
 /**
@@ -23,9 +24,10 @@ export function loadConfigOrExit<T>(load: () => T): T {
 }
 
 /** The HTTP conventions every service shares: error shape, validation, request ids, metrics. */
-export function configureHttpApp(app: INestApplication, logger: Logger): void {
+export function configureHttpApp(app: INestApplication, logger: Logger, options: { requestTimeoutMs?: number } = {}): void {
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost), logger));
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor(options.requestTimeoutMs ?? 15_000));
   installHttpObservability(app, logger);
 }
 

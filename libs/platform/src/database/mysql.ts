@@ -41,6 +41,9 @@ export function mysqlDataSourceOptions(
     connectTimeout: db.connectTimeoutMs,
     extra: {
       enableKeepAlive: true,
+      // When the database is slow, requests queue for a connection; past this many they fail
+      // fast (503) instead of piling up until memory runs out.
+      queueLimit: db.poolSize * 50,
       maxIdle: db.poolSize,
       idleTimeout: 60_000,
       decimalNumbers: true,
@@ -92,7 +95,7 @@ export function isTransientDbError(error: unknown): boolean {
     const e = current as { code?: string; errno?: number; message?: string; driverError?: unknown; cause?: unknown };
     if (e.code && TRANSIENT_CODES.has(e.code)) return true;
     if (e.errno === 1205 || e.errno === 1213 || e.errno === 2013 || e.errno === 2006) return true;
-    if (/Pool is closed|Connection lost|connect ETIMEDOUT|Can't add new command when connection is in closed state|Timeout acquiring|No connection|read ECONNRESET/i.test(e.message ?? '')) return true;
+    if (/Pool is closed|Queue limit reached|Connection lost|connect ETIMEDOUT|Can't add new command when connection is in closed state|Timeout acquiring|No connection|read ECONNRESET/i.test(e.message ?? '')) return true;
     current = e.driverError ?? e.cause;
   }
   return false;

@@ -118,6 +118,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
     const adapter = this.adapterHost.httpAdapter;
     const response = ctx.getResponse();
+    const retryAfter = (exception as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (retryAfter !== undefined && body['retryAfterSeconds'] === undefined) body['retryAfterSeconds'] = retryAfter;
     if (typeof body['wwwAuthenticate'] === 'string') {
       adapter.setHeader(response, 'WWW-Authenticate', body['wwwAuthenticate']);
       delete body['wwwAuthenticate'];
