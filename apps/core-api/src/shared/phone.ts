@@ -10,7 +10,7 @@ export function normalizePhone(input: string, defaultCountry?: string): string |
   // Integrators send "353871234567" without the plus as often as with it.
   const candidates = /^\d{8,15}$/.test(trimmed) ? [trimmed, `+${trimmed}`] : [trimmed];
   for (const candidate of candidates) {
-    const parsed = parsePhoneNumberFromString(candidate, defaultCountry as CountryCode | undefined);
+    const parsed = parsePhoneNumberFromString(candidate, candidate.startsWith('+') ? undefined : (defaultCountry as CountryCode | undefined));
     if (parsed?.isValid()) return parsed.number;
   }
   return undefined;

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvents } from '../../events/domain-events';
 import { newId } from '../../shared/ids';
-import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
+import { limitOffset, PageQuery, pageOf, totalOf } from '../../shared/http/paging';
 import { explainFailedUpdate } from '../../shared/http/versioning';
 import { normalizePhone } from '../../shared/phone';
 import { ClientRow, clientView } from './client.view';
@@ -44,7 +44,9 @@ export class ClientsService {
       params.push(query.email.trim().toLowerCase());
     }
     if (query.phone !== undefined) {
-      const phone = normalizePhone(query.phone, await this.defaultCountry(this.dataSource.manager, businessId));
+      // International forms need no lookup of the branch's country.
+      const international = /^\s*(\+|00)/.test(query.phone) || /^\d{11,15}$/.test(query.phone.trim());
+      const phone = normalizePhone(query.phone, international ? undefined : await this.defaultCountry(this.dataSource.manager, businessId));
       if (!phone) return pageOf('clients', [], 0, query);
       where.push('mobile = ?');
       params.push(phone);
@@ -73,11 +75,9 @@ export class ClientsService {
     const clause = where.join(' AND ');
     // Incremental sync reads in change order; otherwise alphabetical. Both end on id: stable.
     const order = incremental ? 'updated_at, id' : 'last_name, first_name, id';
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT * FROM client WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, ...limitOffset(query)]) as Promise<ClientRow[]>,
-      this.dataSource.query(`SELECT COUNT(*) AS total FROM client WHERE ${clause}`, params) as Promise<{ total: number }[]>,
-    ]);
-    return pageOf('clients', await this.views(this.dataSource.manager, rows), Number(total), query);
+    const rows: ClientRow[] = await this.dataSource.query(`SELECT * FROM client WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, ...limitOffset(query)]);
+    const total = await totalOf(rows.length, query, () => this.dataSource.query(`SELECT COUNT(*) AS total FROM client WHERE ${clause}`, params));
+    return pageOf('clients', await this.views(this.dataSource.manager, rows), total, query);
   }
 
   async get(businessId: string, clientId: string, manager: EntityManager = this.dataSource.manager) {

@@ -2,7 +2,7 @@ import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../../shared/ids';
-import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
+import { limitOffset, PageQuery, pageOf, totalOf } from '../../shared/http/paging';
 import { explainFailedUpdate, iso } from '../../shared/http/versioning';
 import { toMajor, toMinor } from '../../shared/money';
 import { normalizePhone } from '../../shared/phone';
@@ -69,11 +69,9 @@ export class StaffService {
       params.push(new Date(query.updatedBefore));
     }
     const clause = where.join(' AND ');
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(`${SELECT} WHERE ${clause} ORDER BY s.first_name, s.last_name, s.id LIMIT ? OFFSET ?`, [...params, ...limitOffset(query)]) as Promise<StaffRow[]>,
-      this.dataSource.query(`SELECT COUNT(*) AS total FROM staff s WHERE ${clause}`, params) as Promise<{ total: number }[]>,
-    ]);
-    return pageOf('staffs', await this.views(branch, rows), Number(total), query);
+    const rows: StaffRow[] = await this.dataSource.query(`${SELECT} WHERE ${clause} ORDER BY s.first_name, s.last_name, s.id LIMIT ? OFFSET ?`, [...params, ...limitOffset(query)]);
+    const total = await totalOf(rows.length, query, () => this.dataSource.query(`SELECT COUNT(*) AS total FROM staff s WHERE ${clause}`, params));
+    return pageOf('staffs', await this.views(branch, rows), total, query);
   }
 
   async get(businessId: string, branchId: string, staffId: string) {

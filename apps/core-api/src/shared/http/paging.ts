@@ -37,3 +37,13 @@ export function pageOf<T>(key: string, items: T[], totalElements: number, query:
 export function limitOffset(query: PageQuery): [number, number] {
   return [query.size, query.page * query.size];
 }
+
+/**
+ * The list's total without a COUNT query when the first page is not full (then the rows are
+ * all there is): a one-hit search runs one query instead of two.
+ */
+export async function totalOf(rowsOnPage: number, query: PageQuery, count: () => Promise<{ total: number | string }[]>): Promise<number> {
+  if (query.page === 0 && rowsOnPage < query.size) return rowsOnPage;
+  const [{ total }] = await count();
+  return Number(total);
+}
