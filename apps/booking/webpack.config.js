@@ -4,6 +4,19 @@ const { StripWorkspaceDepsPlugin } = require('../../tools/strip-workspace-deps')
 
 const hasCli = require('fs').existsSync(join(__dirname, 'src/cli.ts'));
 
+/** The booking pages (apps/booking-web's Vite build) ship inside the bundle as dist/web. */
+class CopyBookingWebPlugin {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('CopyBookingWebPlugin', () => {
+      const fs = require('fs');
+      const from = join(__dirname, '../booking-web/dist');
+      const to = join(__dirname, 'dist/web');
+      fs.rmSync(to, { recursive: true, force: true });
+      if (fs.existsSync(join(from, 'index.html'))) fs.cpSync(from, to, { recursive: true });
+    });
+  }
+}
+
 module.exports = {
   output: {
     path: join(__dirname, 'dist'),
@@ -28,5 +41,6 @@ module.exports = {
       sourceMap: true,
     }),
     new StripWorkspaceDepsPlugin(),
+    new CopyBookingWebPlugin(),
   ],
 };

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { BookingConfig } from './config/booking.config';
+import { installWebPages } from './web/web-pages';
 
 /** Builds the booking service (not listening yet), for main.ts and the tests alike. */
 export async function createBookingApp(config: BookingConfig, logger: Logger = createLogger('booking', config.logLevel)): Promise<NestExpressApplication> {
@@ -14,5 +15,6 @@ export async function createBookingApp(config: BookingConfig, logger: Logger = c
   app.set('trust proxy', 1);
   app.disable('x-powered-by');
   configureHttpApp(app, logger);
+  installWebPages(app, config.webDir);
   return app;
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env sh
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never
+# downloads a browser of its own). Idempotent: does nothing when chromium is already there.
+set -eu
+if command -v chromium >/dev/null 2>&1; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "chromium is missing; install it with: sudo apt-get install -y chromium" >&2
+  exit 1
+fi
+echo "Installing Debian's chromium for the browser tests…" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+command -v chromium >/dev/null
