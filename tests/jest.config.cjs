@@ -7,5 +7,6 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': ['@swc/jest', swc] },
   moduleFileExtensions: ['ts', 'js'],
-  roots: ['<rootDir>/e2e'],
+  // e2e/: the start command; browser/: the booking pages in Debian's Chromium.
+  roots: ['<rootDir>/e2e', '<rootDir>/browser'],
 };

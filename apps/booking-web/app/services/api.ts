@@ -29,6 +29,11 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Which salon page a booking token came from, so the server can name the salon. */
+function hint(salon: string | null | undefined): string {
+  return salon ? `?salon=${encodeURIComponent(salon)}` : '';
+}
+
 /** The booking service's JSON API, for the routes and components. */
 export default class ApiService extends Service {
   base = (config.APP as { apiBase?: string }).apiBase ?? '/book/api';
@@ -79,28 +84,28 @@ export default class ApiService extends Service {
     );
   }
 
-  booking(token: string): Promise<BookingView> {
-    return this.request('GET', `/bookings/${token}`);
+  booking(token: string, salon?: string | null): Promise<BookingView> {
+    return this.request('GET', `/bookings/${token}${hint(salon)}`);
   }
 
-  confirm(token: string): Promise<BookingView> {
-    return this.request('POST', `/bookings/${token}/confirm`);
+  confirm(token: string, salon?: string | null): Promise<BookingView> {
+    return this.request('POST', `/bookings/${token}/confirm${hint(salon)}`);
   }
 
-  cancel(token: string): Promise<BookingView> {
-    return this.request('POST', `/bookings/${token}/cancel`);
+  cancel(token: string, salon?: string | null): Promise<BookingView> {
+    return this.request('POST', `/bookings/${token}/cancel${hint(salon)}`);
   }
 
-  moveTimes(token: string, from: string, days = 7): Promise<Availability> {
-    return this.request('POST', `/bookings/${token}/availability`, { from, days });
+  moveTimes(token: string, from: string, days = 7, salon?: string | null): Promise<Availability> {
+    return this.request('POST', `/bookings/${token}/availability${hint(salon)}`, { from, days });
   }
 
-  reschedule(token: string, startTime: string): Promise<BookingView> {
-    return this.request('POST', `/bookings/${token}/reschedule`, { startTime });
+  reschedule(token: string, startTime: string, salon?: string | null): Promise<BookingView> {
+    return this.request('POST', `/bookings/${token}/reschedule${hint(salon)}`, { startTime });
   }
 
-  calendarUrl(token: string): string {
-    return `${this.base}/bookings/${token}/calendar.ics`;
+  calendarUrl(token: string, salon?: string | null): string {
+    return `${this.base}/bookings/${token}/calendar.ics${hint(salon)}`;
   }
 }
 

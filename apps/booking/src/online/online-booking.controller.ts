@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Type } from 'class-transformer';
 import {
@@ -151,37 +151,37 @@ export class OnlineBookingController {
   }
 
   @Get('bookings/:token')
-  booking(@Param('token') token: string) {
-    return this.online.get(checkToken(token));
+  booking(@Param('token') token: string, @Query('salon') salon?: string) {
+    return this.online.get(checkToken(token), hint(salon));
   }
 
   @Post('bookings/:token/confirm')
   @HttpCode(200)
-  confirm(@Param('token') token: string) {
-    return this.online.confirm(checkToken(token));
+  confirm(@Param('token') token: string, @Query('salon') salon?: string) {
+    return this.online.confirm(checkToken(token), hint(salon));
   }
 
   @Post('bookings/:token/cancel')
   @HttpCode(200)
-  cancel(@Param('token') token: string) {
-    return this.online.cancel(checkToken(token));
+  cancel(@Param('token') token: string, @Query('salon') salon?: string) {
+    return this.online.cancel(checkToken(token), hint(salon));
   }
 
   @Post('bookings/:token/availability')
   @HttpCode(200)
-  moveTimes(@Param('token') token: string, @Body() dto: MoveTimesDto) {
-    return this.online.moveTimes(checkToken(token), dto.from, dto.days);
+  moveTimes(@Param('token') token: string, @Body() dto: MoveTimesDto, @Query('salon') salon?: string) {
+    return this.online.moveTimes(checkToken(token), dto.from, dto.days, hint(salon));
   }
 
   @Post('bookings/:token/reschedule')
   @HttpCode(200)
-  reschedule(@Param('token') token: string, @Body() dto: RescheduleDto) {
-    return this.online.reschedule(checkToken(token), dto.startTime);
+  reschedule(@Param('token') token: string, @Body() dto: RescheduleDto, @Query('salon') salon?: string) {
+    return this.online.reschedule(checkToken(token), dto.startTime, hint(salon));
   }
 
   @Get('bookings/:token/calendar.ics')
-  async calendar(@Param('token') token: string, @Res() res: Response) {
-    const view = await this.online.get(checkToken(token));
+  async calendar(@Param('token') token: string, @Res() res: Response, @Query('salon') salon?: string) {
+    const view = await this.online.get(checkToken(token), hint(salon));
     res
       .status(200)
       .setHeader('Content-Type', 'text/calendar; charset=utf-8')
@@ -189,6 +189,11 @@ export class OnlineBookingController {
       .setHeader('Cache-Control', 'private, no-store')
       .send(bookingCalendar(view));
   }
+}
+
+/** `?salon=<slug>`: which salon page the visitor came from (checked against the token's branch). */
+function hint(salon: unknown): string | undefined {
+  return typeof salon === 'string' && /^[a-z0-9-]{1,100}$/.test(salon) ? salon : undefined;
 }
 
 function checkToken(token: string): string {

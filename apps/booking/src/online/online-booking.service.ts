@@ -243,13 +243,24 @@ export class OnlineBookingService {
     }
   }
 
-  async get(token: string): Promise<BookingView> {
+  async get(token: string, salonHint?: string): Promise<BookingView> {
     const claims = this.claims(token);
-    return this.view(await this.fetchBooking(claims), { claims });
+    return this.view(await this.fetchBooking(claims), { claims, branch: await this.hinted(claims, salonHint) });
   }
 
-  async confirm(token: string): Promise<BookingView> {
+  /**
+   * The salon's page address, when the page knows it (`?salon=<slug>`), names the branch
+   * behind a token without another lookup; it counts only when it is the token's own branch.
+   */
+  private async hinted(claims: ManageLinkClaims, slug?: string): Promise<CoreBranch | undefined> {
+    if (!slug) return undefined;
+    const branch = await this.branch(slug).catch(() => undefined);
+    return branch && branch.businessId === claims.businessId && branch.branchId === claims.branchId ? branch : undefined;
+  }
+
+  async confirm(token: string, salonHint?: string): Promise<BookingView> {
     const claims = this.claims(token);
+    const branch = await this.hinted(claims, salonHint);
     let booking: CoreBooking;
     try {
       booking = await this.core.post<CoreBooking>(`${branchPath(claims)}/booking/${claims.bookingId}/activate`);
@@ -257,11 +268,12 @@ export class OnlineBookingService {
       return translate(err, 'confirm');
     }
     this.abuse.forgetHold(claims.bookingId);
-    return this.view(booking, { claims });
+    return this.view(booking, { claims, branch });
   }
 
-  async cancel(token: string): Promise<BookingView> {
+  async cancel(token: string, salonHint?: string): Promise<BookingView> {
     const claims = this.claims(token);
+    const branch = await this.hinted(claims, salonHint);
     let booking: CoreBooking;
     try {
       booking = await this.core.post<CoreBooking>(`${branchPath(claims)}/booking/${claims.bookingId}/cancel`);
@@ -269,20 +281,21 @@ export class OnlineBookingService {
       return translate(err, 'change');
     }
     this.abuse.forgetHold(claims.bookingId);
-    return this.view(booking, { claims });
+    return this.view(booking, { claims, branch });
   }
 
   /** Times the whole booking could move to (same services, same stylists; its own time counts as free). */
-  async moveTimes(token: string, from: string, days: number): Promise<AvailabilityView> {
+  async moveTimes(token: string, from: string, days: number, salonHint?: string): Promise<AvailabilityView> {
     const claims = this.claims(token);
     const booking = await this.fetchBooking(claims);
     const schedules = booking.clientAppointmentSchedules.flatMap((c) => c.serviceSchedules);
-    const timeZone = (await this.branchOf(claims)).timeZone;
+    const timeZone = ((await this.hinted(claims, salonHint)) ?? (await this.branchOf(claims))).timeZone;
     return this.times(claims, timeZone, schedules.map((s) => ({ serviceId: s.serviceId, staffId: s.staffId })), from, days, claims.bookingId);
   }
 
-  async reschedule(token: string, startTime: string): Promise<BookingView> {
+  async reschedule(token: string, startTime: string, salonHint?: string): Promise<BookingView> {
     const claims = this.claims(token);
+    const branch = await this.hinted(claims, salonHint);
     let booking: CoreBooking;
     try {
       booking = await this.core.post<CoreBooking>(`${branchPath(claims)}/booking/${claims.bookingId}/reschedule`, { startTime });
@@ -290,7 +303,7 @@ export class OnlineBookingService {
       if (err instanceof CoreApiError && err.status === 409 && err.body.code !== 'CANCELLATION_WINDOW_PASSED' && err.body.code !== 'ILLEGAL_STATE_TRANSITION') throw slotTaken();
       return translate(err, 'change');
     }
-    return this.view(booking, { claims });
+    return this.view(booking, { claims, branch });
   }
 
   private async fetchBooking(claims: ManageLinkClaims): Promise<CoreBooking> {
@@ -321,11 +334,11 @@ export class OnlineBookingService {
     }
   }
 
-  private async view(booking: CoreBooking, context: { branch?: CoreBranch; services?: CoreService[]; staff?: CoreStaff[]; claims?: ManageLinkClaims }): Promise<BookingView> {
-    const ids = context.branch ?? context.claims!;
+  private async view(booking: CoreBooking, context: { branch?: CoreBranch; claims?: ManageLinkClaims }): Promise<BookingView> {
+    const ids = context.claims ?? context.branch!;
     const [branch, catalogue] = await Promise.all([
       context.branch ? Promise.resolve(context.branch as Partial<CoreBranch> & { timeZone: string }) : this.branchOf(context.claims!),
-      context.services && context.staff ? Promise.resolve({ services: context.services, staff: context.staff }) : this.catalogue(ids),
+      this.catalogue(ids),
     ]);
     const schedules = booking.clientAppointmentSchedules.flatMap((c) => c.serviceSchedules).sort((a, b) => a.startTime.localeCompare(b.startTime));
     const first = Date.parse(schedules[0].startTime);

@@ -11,7 +11,7 @@ export default class ConfirmRoute extends StepRoute {
     const token = this.flow.savedHoldToken;
     if (token) {
       try {
-        const view = await this.api.booking(token);
+        const view = await this.api.booking(token, this.flow.salon?.slug);
         if (view.status === 'HELD' && view.holdExpiresAt && Date.parse(view.holdExpiresAt) > Date.now()) {
           this.flow.setHold(view);
           return;

@@ -10,7 +10,7 @@ export default class DoneRoute extends StepRoute {
     const token = this.flow.savedDoneToken;
     if (token) {
       try {
-        this.flow.done = await this.api.booking(token);
+        this.flow.done = await this.api.booking(token, this.flow.salon?.slug);
         return;
       } catch {
         /* start again */
