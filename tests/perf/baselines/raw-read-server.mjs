@@ -7,14 +7,23 @@
 // URL, check the Basic credential (hashed header -> cached principal, argon2 on a miss, as
 // core-api does), the tenant check, phone normalisation with libphonenumber-js, the views.
 //
+// Issue 4's reads: the day view (`GET …/branch/{br}/appointment?from_date&to_date`) answers the
+// same JSON as core-api (local dates and times in the branch's zone, prices in major units);
+// availability (`POST …/appointments/availability`) runs the same queries in the same order
+// and concurrency as core-api's FindAvailabilityUseCase (branch, services, resources, qualified
+// staff, the four rota queries, the staff's appointments around the window) and answers
+// their rows as they are: it does NOT compute slots, so its ratio prices the scheduling engine
+// too, not only the framework.
+//
 // env: BASELINE_PORT, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, DB_POOL_SIZE,
 //      AUTH_CACHE_TTL_MS (60000, as core-api)
 import { verify } from '@node-rs/argon2';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { DateTime } from 'luxon';
 import mysql from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { SQL } from '../scenarios/core-api-sql.mjs';
+import { MAX_APPOINTMENT_MS, SQL } from '../scenarios/core-api-sql.mjs';
 
 const env = process.env;
 const poolSize = Number(env.DB_POOL_SIZE || 10);
@@ -153,10 +162,116 @@ function pageParams(params) {
 const ID = '([A-Za-z0-9_-]{22})';
 const BUSINESS = `^/third-party-api-server/api/business/${ID}`;
 const routes = [
-  [new RegExp(`${BUSINESS}/client$`), listClients],
-  [new RegExp(`${BUSINESS}/client/${ID}$`), getClient],
-  [new RegExp(`${BUSINESS}/branch/${ID}/staff$`), listStaff],
+  ['GET', new RegExp(`${BUSINESS}/client$`), listClients],
+  ['GET', new RegExp(`${BUSINESS}/client/${ID}$`), getClient],
+  ['GET', new RegExp(`${BUSINESS}/branch/${ID}/staff$`), listStaff],
+  ['GET', new RegExp(`${BUSINESS}/branch/${ID}/appointment$`), dayView],
+  ['POST', new RegExp(`${BUSINESS}/branch/${ID}/appointments/availability$`), availability],
 ];
+
+// --- the appointment book (AppointmentsService.list by dates) ---------------------------------
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const localParts = (timeZone, instant) => {
+  const dt = DateTime.fromMillis(instant instanceof Date ? instant.getTime() : instant, { zone: timeZone });
+  return { date: dt.toISODate(), time: dt.toFormat('HH:mm:ss') };
+};
+const localMidnight = (timeZone, date) => DateTime.fromISO(`${date}T00:00`, { zone: timeZone }).toMillis();
+const plusDays = (date, days) => DateTime.fromISO(date).plus({ days }).toISODate();
+
+function effectiveActivation(row, now = Date.now()) {
+  if (row.activation_state === 'RESERVED' && row.hold_expires_at && row.hold_expires_at.getTime() <= now) return 'CANCELED';
+  return row.activation_state;
+}
+
+function appointmentView(row) {
+  const start = localParts(row.time_zone, row.start_at);
+  const end = localParts(row.time_zone, row.end_at);
+  return {
+    appointmentId: row.id,
+    version: row.version,
+    branchId: row.branch_id,
+    bookingId: row.booking_id,
+    appointmentDate: start.date,
+    startTime: start.time,
+    endTime: end.time,
+    startDateTime: iso(row.start_at),
+    endDateTime: iso(row.end_at),
+    timeZone: row.time_zone,
+    clientId: row.client_id,
+    staffId: row.staff_id,
+    serviceId: row.service_id,
+    serviceName: row.service_name,
+    staffName: `${row.staff_first_name} ${row.staff_last_name}`.trim(),
+    roomId: row.room_id,
+    machineId: row.machine_id,
+    price: toMajor(row.price_minor, row.currency),
+    state: row.state,
+    activationState: effectiveActivation(row),
+    holdExpiresAt: row.activation_state === 'RESERVED' ? iso(row.hold_expires_at) : null,
+    confirmed: !!row.confirmed,
+    staffRequest: !!row.staff_request,
+    source: row.source,
+    notes: row.notes,
+    deleted: false,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+async function dayView(principal, [businessId, branchId], params) {
+  if (!(await query('ownedBranch', [branchId, businessId])).length) throw notFound('Branch');
+  const page = pageParams(params);
+  const [branch] = await query('branchById', [branchId, businessId]);
+  if (!branch) throw notFound('Branch');
+  const from = params.get('from_date') ?? params.get('to_date');
+  const to = params.get('to_date') ?? from;
+  if (!from || !DATE.test(from) || !DATE.test(to)) throw badRequest('VALIDATION_FAILED', 'from_date and to_date must be dates (YYYY-MM-DD)');
+  if (to < from) throw badRequest('INVALID_DATE_RANGE', 'to_date is before from_date');
+  if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1 > 31) throw badRequest('DATE_RANGE_TOO_LONG', 'Max date range allowed is 31 days');
+  const args = [businessId, branchId, new Date(localMidnight(branch.time_zone, from)), new Date(localMidnight(branch.time_zone, plusDays(to, 1)))];
+  const [rows, [count]] = await Promise.all([query('dayAppointments', [...args, page.size, page.page * page.size]), query('countDayAppointments', args)]);
+  return { body: pageOf('appointments', rows.map(appointmentView), Number(count.total), page) };
+}
+
+// --- availability: the same queries as FindAvailabilityUseCase, rows returned as they are -----
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})$/;
+async function availability(principal, [businessId, branchId], _params, _headers, body) {
+  if (!(await query('ownedBranch', [branchId, businessId])).length) throw notFound('Branch');
+  const selections = body?.clientServiceSelections;
+  if (typeof body?.startTime !== 'string' || !INSTANT.test(body.startTime) || typeof body.endTime !== 'string' || !INSTANT.test(body.endTime)) {
+    throw badRequest('VALIDATION_FAILED', 'startTime and endTime must be ISO 8601 instants');
+  }
+  if (!Array.isArray(selections) || !selections.length || selections.length > 10 || !selections.every((x) => typeof x?.serviceId === 'string' && /^[A-Za-z0-9_-]{22}$/.test(x.serviceId))) {
+    throw badRequest('VALIDATION_FAILED', 'clientServiceSelections: 1 to 10 entries with a serviceId');
+  }
+  const start = Date.parse(body.startTime);
+  const end = Date.parse(body.endTime);
+  if (!(end > start) || end - start > 31 * 86_400_000) throw badRequest('VALIDATION_FAILED', 'a window of at most 31 days');
+  const [branch] = await query('branchById', [branchId, businessId]);
+  if (!branch) throw notFound('Branch');
+  const serviceIds = [...new Set(selections.map((x) => x.serviceId))];
+  const [services, resources, qualifiedStaff] = await Promise.all([
+    query('availabilityServices', [businessId, branchId, serviceIds]),
+    query('availabilityResources', [serviceIds]),
+    query('qualifiedStaff', [businessId, branchId, serviceIds]),
+  ]);
+  if (services.length !== serviceIds.length) throw notFound('Service');
+  const staffIds = [...new Set(qualifiedStaff.map((s) => s.id))];
+  const span = { start: start - MAX_APPOINTMENT_MS, end: end + 2 * MAX_APPOINTMENT_MS };
+  let weekly = [], overrides = [], breaks = [], timeOff = [], appointments = [];
+  if (staffIds.length) {
+    const fromDate = plusDays(localParts(branch.time_zone, span.start).date, -1);
+    const toDate = localParts(branch.time_zone, span.end).date;
+    [weekly, overrides, breaks, timeOff] = await Promise.all([
+      query('rosterWeekly', [staffIds]),
+      query('rosterOverrides', [staffIds, fromDate, toDate]),
+      query('staffBreaks', [staffIds, new Date(span.end), new Date(span.start)]),
+      query('staffTimeOff', [staffIds, new Date(span.end), new Date(span.start)]),
+    ]);
+    appointments = await query('staffAppointments', [staffIds, new Date(span.start - MAX_APPOINTMENT_MS), new Date(span.end), new Date()]);
+  }
+  return { body: { rows: { services, resources, qualifiedStaff, weekly, overrides, breaks, timeOff, appointments } } };
+}
 
 async function listClients(principal, [businessId], params) {
   const page = pageParams(params);
@@ -237,6 +352,21 @@ function send(res, status, body, headers = {}) {
   res.end(payload);
 }
 
+async function readJson(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 1_048_576) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', 'Body too large');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw badRequest('INVALID_JSON', 'The body is not valid JSON');
+  }
+}
+
 async function handle(req, res) {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
@@ -244,14 +374,15 @@ async function handle(req, res) {
     await pool.query('SELECT 1');
     return send(res, 200, { status: 'ok', details: { database: { status: 'up' } } });
   }
-  if (req.method !== 'GET') throw new HttpError(404, 'NOT_FOUND', 'No such route or resource');
-  for (const [pattern, handler] of routes) {
+  for (const [method, pattern, handler] of routes) {
+    if (req.method !== method) continue;
     const match = pattern.exec(path);
     if (!match) continue;
     const principal = await authenticate(req.headers.authorization);
     const ids = match.slice(1);
     if (ids[0] !== principal.businessId) throw notFound('Business');
-    const result = await handler(principal, ids, new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)), req.headers);
+    const body = method === 'POST' ? await readJson(req) : undefined;
+    const result = await handler(principal, ids, new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)), req.headers, body);
     return send(res, result.status ?? 200, result.body, result.headers);
   }
   throw new HttpError(404, 'NOT_FOUND', 'No such route or resource');

@@ -94,6 +94,90 @@ export const SQL = {
   },
 };
 
+// --- issue 4: the appointment book and availability --------------------------------------------
+// modules/appointments/appointment.views.ts APPOINTMENT_SELECT, as AppointmentsService.list
+// runs it for a date range (clause: business, branch, start in [local midnight, next midnight),
+// live: ACTIVE or an unexpired hold), ordered by start, staff, id.
+const APPOINTMENT_SELECT = `
+  SELECT a.*, sv.name AS service_name, st.first_name AS staff_first_name, st.last_name AS staff_last_name,
+         c.first_name AS client_first_name, c.last_name AS client_last_name, c.mobile AS client_mobile, c.email AS client_email,
+         c.sms_reminder_consent AS client_sms_reminder_consent, c.email_reminder_consent AS client_email_reminder_consent,
+         b.time_zone, b.currency
+    FROM appointment a
+    JOIN service sv ON sv.id = a.service_id
+    JOIN staff st ON st.id = a.staff_id
+    JOIN client c ON c.id = a.client_id
+    JOIN branch b ON b.id = a.branch_id`;
+const DAY_CLAUSE =
+  "a.business_id = ? AND a.branch_id = ? AND a.start_at >= ? AND a.start_at < ? AND (a.activation_state = 'ACTIVE' OR (a.activation_state = 'RESERVED' AND a.hold_expires_at > NOW(3)))";
+Object.assign(SQL, {
+  dayAppointments: {
+    sql: `${APPOINTMENT_SELECT} WHERE ${DAY_CLAUSE} ORDER BY a.start_at, a.staff_id, a.id LIMIT ? OFFSET ?`,
+    source: 'apps/core-api/src/modules/appointments/appointments.service.ts (list) + appointment.views.ts (APPOINTMENT_SELECT)',
+    fragment: 'JOIN client c ON c.id = a.client_id',
+  },
+  countDayAppointments: {
+    sql: `SELECT COUNT(*) AS total FROM appointment a WHERE ${DAY_CLAUSE}`,
+    source: 'apps/core-api/src/modules/appointments/appointments.service.ts (list)',
+    fragment: "a.start_at, a.staff_id, a.id",
+  },
+  // modules/appointments/calendar/branch-calendar.loader.ts, BranchCalendarLoader.base
+  availabilityServices: {
+    sql: 'SELECT * FROM service WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)',
+    source: 'apps/core-api/src/modules/appointments/calendar/branch-calendar.loader.ts',
+    fragment: 'SELECT * FROM service WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)',
+  },
+  availabilityResources: {
+    sql: `SELECT sr.service_id, sr.resource_type, sr.resource_id FROM service_resource sr
+           LEFT JOIN room r ON sr.resource_type = 'ROOM' AND r.id = sr.resource_id
+           LEFT JOIN machine m ON sr.resource_type = 'MACHINE' AND m.id = sr.resource_id
+          WHERE sr.service_id IN (?) AND COALESCE(r.archived, m.archived) = 0`,
+    source: 'apps/core-api/src/modules/appointments/calendar/branch-calendar.loader.ts',
+    fragment: 'SELECT sr.service_id, sr.resource_type, sr.resource_id FROM service_resource sr',
+  },
+  qualifiedStaff: {
+    sql: `SELECT s.id, s.first_name, s.last_name, s.hide_from_online_bookings, ss.service_id, ss.duration_minutes, ss.price_minor
+           FROM staff s JOIN staff_service ss ON ss.staff_id = s.id
+          WHERE s.business_id = ? AND s.branch_id = ? AND s.archived = 0 AND ss.service_id IN (?)
+          ORDER BY s.first_name, s.last_name, s.id`,
+    source: 'apps/core-api/src/modules/appointments/calendar/branch-calendar.loader.ts',
+    fragment: 'SELECT s.id, s.first_name, s.last_name, s.hide_from_online_bookings, ss.service_id, ss.duration_minutes, ss.price_minor',
+  },
+  // modules/rosters/rosters.service.ts, RostersService.rota (weekly, overrides, breaks, time off)
+  rosterWeekly: {
+    sql: 'SELECT staff_id, day_of_week, start_time, end_time FROM staff_roster_interval WHERE staff_id IN (?) ORDER BY day_of_week, start_time',
+    source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
+    fragment: 'SELECT staff_id, day_of_week, start_time, end_time FROM staff_roster_interval WHERE staff_id IN (?) ORDER BY day_of_week, start_time',
+  },
+  rosterOverrides: {
+    sql: "SELECT staff_id, DATE_FORMAT(date, '%Y-%m-%d') AS date, day_off, intervals FROM staff_roster_override WHERE staff_id IN (?) AND date BETWEEN ? AND ? ORDER BY date",
+    source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
+    fragment: "SELECT staff_id, DATE_FORMAT(date, '%Y-%m-%d') AS date, day_off, intervals FROM staff_roster_override WHERE staff_id IN (?) ${range} ORDER BY date",
+  },
+  staffBreaks: {
+    sql: 'SELECT staff_id, start_at, end_at FROM staff_break WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+    source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
+    fragment: 'SELECT staff_id, start_at, end_at FROM staff_break WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+  },
+  staffTimeOff: {
+    sql: 'SELECT staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+    source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
+    fragment: 'SELECT staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+  },
+  // BranchCalendarLoader.load: the staff's live appointments over the span (no client, room or
+  // machine queries for a single service without resources and without a client).
+  staffAppointments: {
+    sql:
+      'SELECT a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a' +
+      " WHERE a.staff_id IN (?) AND a.start_at >= ? AND a.start_at < ? AND (a.activation_state = 'ACTIVE' OR (a.activation_state = 'RESERVED' AND a.hold_expires_at > ?))  ",
+    source: 'apps/core-api/src/modules/appointments/calendar/branch-calendar.loader.ts',
+    fragment: 'SELECT a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a',
+  },
+});
+
+/** What availability loads around a window (BranchCalendarLoader): MAX_APPOINTMENT_MS = 16 h. */
+export const MAX_APPOINTMENT_MS = 16 * 3_600_000;
+
 /** Names of SQL entries whose fragment is missing from the built service bundle. */
 export function staleStatements(bundleText) {
   return Object.entries(SQL)

@@ -12,6 +12,7 @@ import mysql from 'mysql2/promise';
 import { pathToFileURL } from 'node:url';
 import { dbServer, parseOptions } from '../lib/options.mjs';
 import { SQL } from '../scenarios/core-api-sql.mjs';
+import { addDays, BranchDiary, BulkWriter, localToday, rosterMinutes } from './appointments.mjs';
 import { CLIENT_CATEGORIES, clientRow, FIRST_NAMES, isValidMobile, LAST_NAMES, rng, SERVICE_CATALOGUE, STAFF_CATEGORIES } from './data.mjs';
 
 export const BENCH_PASSWORD = process.env.BENCH_PASSWORD || 'bench-owner-password';
@@ -41,6 +42,62 @@ export function connect(server, database) {
 }
 
 /**
+ * A year (`data.historyDays`) of past appointments and `data.futureDays` of bookings ahead for
+ * every branch of a business (seed/appointments.mjs), with their booking rows. Each branch's
+ * diary stays on the fixture (`branch.diary`: live appointments per local date) so scenarios can
+ * pick busy days and --scale can add older history later.
+ */
+export async function seedAppointments({ server, database, r, business, data, now, log = () => undefined }) {
+  const pool = mysql.createPool({ ...server, database, timezone: 'Z', charset: 'utf8mb4_unicode_ci', connectionLimit: 3 });
+  const started = Date.now();
+  try {
+    const writer = new BulkWriter(pool, { parallel: 2 });
+    for (const branch of business.branches) {
+      branch.diary = new BranchDiary({ r, businessId: business.id, branch, clientIds: business.liveClientIds, ownerUserId: business.ownerUserId, perStaffDay: data.appointmentsPerStaffDay, now });
+      const today = localToday(branch.timeZone, now);
+      branch.firstDate = addDays(today, -data.historyDays);
+      branch.lastDate = addDays(today, data.futureDays);
+      for (let date = branch.firstDate; date <= branch.lastDate; date = addDays(date, 1)) await branch.diary.day(date, writer);
+    }
+    await writer.flush();
+    const total = business.branches.reduce((a, b) => a + b.diary.stats.appointments, 0);
+    log(`appointments of ${business.name}: ${total} (${writer.counts.booking} bookings) over ${data.historyDays} days back and ${data.futureDays} ahead, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Adds older history to every branch of a business, a day at a time backwards from the
+ * earliest seeded date, until the appointment table holds `targetRows` rows. Used by --scale.
+ */
+export async function extendHistory({ server, database, business, targetRows, log = () => undefined }) {
+  const pool = mysql.createPool({ ...server, database, timezone: 'Z', charset: 'utf8mb4_unicode_ci', connectionLimit: 3 });
+  const started = Date.now();
+  try {
+    const [[{ n }]] = await pool.query('SELECT COUNT(*) AS n FROM appointment');
+    let rows = Number(n);
+    const writer = new BulkWriter(pool, { parallel: 2 });
+    while (rows < targetRows) {
+      for (const branch of business.branches) {
+        if (rows >= targetRows) break;
+        branch.firstDate = addDays(branch.firstDate, -1);
+        const before = branch.diary.stats.appointments;
+        await branch.diary.day(branch.firstDate, writer);
+        rows += branch.diary.stats.appointments - before;
+      }
+    }
+    await writer.flush();
+    await pool.query('ANALYZE TABLE appointment, booking');
+    const [[{ n: after }]] = await pool.query('SELECT COUNT(*) AS n FROM appointment');
+    log(`appointment table: ${Number(n)} -> ${Number(after)} rows (+${writer.counts.booking} bookings) in ${((Date.now() - started) / 1000).toFixed(1)} s; history now from ${business.branches.map((b) => b.firstDate).sort()[0]}`);
+    return Number(after);
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
  * Inserts `data.businesses` salons. Returns the fixture the scenarios need: ids, the owner's
  * credential, and (for the first business) every client's id, mobile, email and archived flag.
  */
@@ -51,7 +108,7 @@ export async function seedDatabase({ server, database, data, log = console.log }
   const now = Date.now();
   const at = (daysAgo) => new Date(now - daysAgo * 86_400_000);
   const passwordHash = await hash(BENCH_PASSWORD, ARGON2_OPTIONS);
-  const counts = { business: 0, branch: 0, api_user: 0, staff: 0, service: 0, staff_service: 0, client: 0, client_category_member: 0 };
+  const counts = { business: 0, branch: 0, api_user: 0, staff: 0, service: 0, staff_service: 0, client: 0, client_category_member: 0, booking: 0, appointment: 0 };
   const fixture = { password: BENCH_PASSWORD, businesses: [] };
   let mobileIndex = 0;
   try {
@@ -69,20 +126,20 @@ export async function seedDatabase({ server, database, data, log = console.log }
         ['MANAGER', `manager@bench-salon-${b + 1}.example`, 'Maeve', 'Manager'],
         ['RECEPTION', `desk@bench-salon-${b + 1}.example`, 'Rory', 'Reception'],
       ];
-      await insertRows(
-        connection,
-        'api_user',
-        users.map(([role, email, first, last]) => ({
-          id: r.id(), business_id: businessId, email, password_hash: passwordHash, role, first_name: first, last_name: last,
-          staff_id: null, archived: 0, version: 1, created_at: at(1200), updated_at: at(1200),
-        })),
-      );
+      const userRows = users.map(([role, email, first, last]) => ({
+        id: r.id(), business_id: businessId, email, password_hash: passwordHash, role, first_name: first, last_name: last,
+        staff_id: null, archived: 0, version: 1, created_at: at(1200), updated_at: at(1200),
+      }));
+      await insertRows(connection, 'api_user', userRows);
+      business.ownerUserId = userRows[0].id;
       counts.business++;
       counts.api_user += users.length;
 
       const staffIds = [];
       for (let br = 0; br < data.branchesPerBusiness; br++) {
         const branchId = r.id();
+        // --scale seeds branches of different sizes (staffPerBranchList); otherwise all alike.
+        const staffCount = data.staffPerBranchList?.[br] ?? data.staffPerBranch;
         await insertRows(connection, 'branch', [{
           id: branchId, business_id: businessId, name: br === 0 ? business.name : `${business.name} ${['Ranelagh', 'Swords', 'Bray', 'Cork', 'Galway'][br % 5]}${br >= 5 ? ` ${br}` : ''}`,
           slug: `bench-salon-${b + 1}-${br + 1}`, time_zone: 'Europe/Dublin', country: 'IE', currency: 'EUR',
@@ -120,12 +177,12 @@ export async function seedDatabase({ server, database, data, log = console.log }
         const qualifications = [];
         const roster = [];
         // The active team plus one stylist who left (archived: the list must skip them).
-        for (let s = 0; s <= data.staffPerBranch; s++) {
+        for (let s = 0; s <= staffCount; s++) {
           const gender = r.chance(0.8) ? 'FEMALE' : 'MALE';
           const first = r.pick(FIRST_NAMES[gender]);
           const last = r.pick(LAST_NAMES);
           const id = r.id();
-          const archived = s === data.staffPerBranch ? 1 : 0;
+          const archived = s === staffCount ? 1 : 0;
           staff.push({
             id, business_id: businessId, branch_id: branchId, staff_category_id: r.pick(staffCategories).id, first_name: first, last_name: last,
             email: `${first.toLowerCase()}.${s + 1}@bench-salon-${b + 1}.example`, mobile: `+35387${String(1_000_000 + counts.staff + s).slice(-7)}`,
@@ -152,19 +209,39 @@ export async function seedDatabase({ server, database, data, log = console.log }
         await insertRows(connection, 'staff_roster_interval', roster);
         counts.staff += staff.length;
         counts.staff_service += qualifications.length;
-        business.branches.push({ id: branchId, country: 'IE', activeStaff: data.staffPerBranch, activeServices: data.servicesPerBranch, staffIds: staff.filter((x) => !x.archived).map((x) => x.id) });
+        const active = staff.filter((x) => !x.archived);
+        business.branches.push({
+          id: branchId, country: 'IE', timeZone: 'Europe/Dublin', currency: 'EUR', activeStaff: staffCount, activeServices: data.servicesPerBranch,
+          staffIds: active.map((x) => x.id),
+          // What the appointment seed and the availability/booking scenarios need to know.
+          services: services.filter((x) => !x.archived).map((x) => ({
+            id: x.id, name: x.name, duration: x.duration_minutes, buffer: x.buffer_after_minutes, price: x.price_minor, online: !!x.online_bookable,
+            gap: x.gap_start_minutes === null ? null : { start: x.gap_start_minutes, length: x.gap_duration_minutes },
+          })),
+          staff: active.map((x) => {
+            const quals = qualifications.filter((q) => q.staff_id === x.id);
+            return {
+              id: x.id, name: `${x.first_name} ${x.last_name}`, onlineBookable: !x.hide_from_online_bookings,
+              roster: rosterMinutes(roster.filter((row) => row.staff_id === x.id)),
+              serviceIds: quals.map((q) => q.service_id),
+              quals: new Map(quals.map((q) => [q.service_id, { duration: q.duration_minutes, price: q.price_minor }])),
+            };
+          }),
+        });
       }
 
       const clientCategories = CLIENT_CATEGORIES.map((name) => ({ id: r.id(), business_id: businessId, name, archived: 0, version: 1, created_at: at(900), updated_at: at(900) }));
       await insertRows(connection, 'client_category', clientCategories);
       const keep = b === 0;
       const clients = { ids: [], mobiles: [], emails: [], archived: [] };
+      const liveClientIds = [];
       for (let i = 0; i < data.clientsPerBusiness; i += BATCH) {
         const rows = [];
         const members = [];
         for (let j = i; j < Math.min(i + BATCH, data.clientsPerBusiness); j++) {
           const row = clientRow(r, mobileIndex++, { businessId, branchIds: business.branches.map((x) => x.id), staffIds, now });
           rows.push(row);
+          if (!row.archived && !row.banned) liveClientIds.push(row.id);
           if (r.chance(0.25)) {
             const first = r.int(0, clientCategories.length - 1);
             members.push({ client_id: row.id, category_id: clientCategories[first].id });
@@ -182,6 +259,14 @@ export async function seedDatabase({ server, database, data, log = console.log }
         counts.client += rows.length;
         counts.client_category_member += members.length;
       }
+      business.liveClientIds = liveClientIds;
+      if (data.historyDays + data.futureDays > 0) {
+        await seedAppointments({ server, database, r, business, data, now, log });
+        for (const branch of business.branches) {
+          counts.appointment += branch.diary.stats.appointments;
+          counts.booking += branch.diary.stats.bookings;
+        }
+      }
       if (keep) {
         // A sample must be a phone number the service accepts, or a phone search is a 0-hit.
         const invalid = clients.mobiles.filter((m, i) => i % 97 === 0 && !isValidMobile(m));
@@ -190,7 +275,7 @@ export async function seedDatabase({ server, database, data, log = console.log }
       }
       fixture.businesses.push(business);
     }
-    await connection.query('ANALYZE TABLE business, branch, api_user, staff, staff_category, service, staff_service, client, client_category_member');
+    await connection.query('ANALYZE TABLE business, branch, api_user, staff, staff_category, service, staff_service, client, client_category_member, booking, appointment');
     fixture.counts = counts;
     fixture.seconds = Math.round((Date.now() - started) / 100) / 10;
     log(`seeded ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} in ${fixture.seconds} s`);
@@ -249,7 +334,7 @@ export function formatExplain(plans) {
   return lines.join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const options = parseOptions(process.argv.slice(2).filter((a) => a !== '--no-build'));
   const database = process.env.CORE_API_DB_NAME;
   if (!database) {
