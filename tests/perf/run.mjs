@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCampaign, loadExternal } from './lib/external.mjs';
+import { callExternal, describeExternal, loadExternal, runCampaign } from './lib/external.mjs';
 import { checkDatabaseServer, createDatabase, createVhost, dropDatabase, runId } from './lib/infra.mjs';
 import { dbServer, parseOptions, USAGE } from './lib/options.mjs';
 import { busyPercent, CORES, coreCount, cpuMsOf, cpuTimes, freePort, hasTaskset, memoryOf, sampleRss, startNode, tailOf, waitForHttp } from './lib/processes.mjs';
@@ -296,11 +296,7 @@ function printResults(results) {
   }
   if (results.external && Object.keys(results.external).length) {
     section('other scenarios (their own files)');
-    for (const [name, e] of Object.entries(results.external)) {
-      if (!e.present) say(`${name}: ${e.message}`);
-      else if (e.error) say(`${name}: FAILED: ${e.error}`);
-      else say(`${name}: ${e.result?.table ?? JSON.stringify(e.result ?? e.message)}`);
-    }
+    for (const [name, e] of Object.entries(results.external)) say(describeExternal(name, e));
   }
   if (results.campaign) {
     const c = results.campaign;
@@ -689,12 +685,12 @@ async function main() {
         }
         section(`${e.name} (tests/perf/scenarios/${e.file})`);
         try {
-          const result = await e.run({
+          const { result, children } = await callExternal(e, {
             root: ROOT, perfDir: PERF, logDir, server, databases, rabbitUrl: vhost.url, vhostName, fixture, opts, headers,
             coreApi: { url: service.url, pid: serviceProc.pid }, cores: CORES, say, startNode, freePort, waitForHttp, sampleRss, memoryOf, track,
           });
-          results.external[e.name] = { present: true, result };
-          if (result?.ok === false) exitCode = 1;
+          results.external[e.name] = { present: true, result, children };
+          if (result?.ok === false || result?.summary?.exactlyOnce?.lost || result?.summary?.exactlyOnce?.duplicates) exitCode = 1;
         } catch (err) {
           results.external[e.name] = { present: true, error: err.stack ?? String(err) };
           say(`${e.name} failed: ${err.stack ?? err}`);

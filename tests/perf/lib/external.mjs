@@ -4,18 +4,24 @@
 //   - `scenarios` (or a default array): harness scenarios like ours (name, service, baseline,
 //     requests/lane, check; see scenarios/index.mjs), with `BASELINES` for their baseline
 //     servers. They run in the rounds with ours, against the run's core-api.
-//   - `run(ctx)` (or a default function): a scenario that drives its own processes (e.g. the
-//     messaging service and a raw amqplib loop). It is called once after the HTTP scenarios
-//     with the run's context (below) and returns a result object, printed and stored in the
-//     results JSON under `external.<name>`: ideally { rows: [{ name, rps|msgPerSec, p50, p95,
-//     p99, errors, baseline, ratio, peakRssKb }], table?: string, ok?: boolean }.
+//   - `run(options)` (or a default function): a scenario that drives its own processes (e.g. the
+//     messaging service and a raw amqplib loop). It is called once after the HTTP scenarios and
+//     returns a result object, printed and stored in the results JSON under `external.<name>`.
+//     When the file also exports `parseOptions(argv)` (a standalone script's own flags), the
+//     options are its defaults (sized by its own environment variables, e.g.
+//     BENCH_PIPELINE_EVENTS) with `build: false` (the run built already), `keep` and `rounds`
+//     from this run, plus `harness` (the context below); otherwise `run` gets the context
+//     itself. A result with `summary` { pipelineRps|rps, rawRps, ratio, target, latency {p50,
+//     p95, p99}, exactlyOnce { published, received, duplicates, lost } } is shown as a line;
+//     `ok: false` or a thrown error fails the run. The peak RSS of every child process it
+//     starts (found by parent pid) is sampled while it runs.
 //
 // ctx: { root, perfDir, logDir, server (MariaDB), databases, rabbitUrl (the run's vhost),
 //        vhostName, fixture, opts, headers (owner's Basic auth), coreApi: { url, pid },
 //        cores: { server, load }, say, startNode, freePort, waitForHttp, sampleRss, memoryOf,
 //        track(proc) (its peak RSS joins the run's memory table) }
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -37,7 +43,7 @@ export async function loadExternal(perfDir, entries) {
     const list = Array.isArray(mod.scenarios) ? mod.scenarios : Array.isArray(mod.default) ? mod.default : null;
     const run = typeof mod.run === 'function' ? mod.run : typeof mod.default === 'function' ? mod.default : null;
     if (list) out.push({ ...entry, present: true, kind: 'scenarios', scenarios: list, baselines: mod.BASELINES ?? {}, message: `${list.length} scenario(s): ${list.map((s) => s.name).join(', ')}` });
-    else if (run) out.push({ ...entry, present: true, kind: 'run', run, message: 'run(ctx)' });
+    else if (run) out.push({ ...entry, present: true, kind: 'run', run, parseOptions: typeof mod.parseOptions === 'function' ? mod.parseOptions : undefined, message: `run(${typeof mod.parseOptions === 'function' ? 'its own options' : 'ctx'})` });
     else out.push({ ...entry, present: true, kind: 'unusable', message: `exports neither \`scenarios\` nor \`run(ctx)\` (exports: ${Object.keys(mod).join(', ') || 'none'})` });
   }
   return out;
@@ -76,4 +82,78 @@ export function runCampaign({ root, spec, logFile, recipients }) {
       });
     });
   });
+}
+
+/** Calls an external `run`, sampling the peak RSS of the child processes it starts. */
+export async function callExternal(entry, ctx) {
+  const args = entry.parseOptions ? { ...entry.parseOptions([]), build: false, keep: ctx.opts.keep, rounds: ctx.opts.rounds, harness: ctx } : ctx;
+  const peaks = new Map();
+  const sample = () => {
+    for (const pid of childPids(process.pid)) {
+      const m = statusOf(pid);
+      if (!m) continue;
+      const prev = peaks.get(pid);
+      if (!prev || m.hwmKb > prev.hwmKb) peaks.set(pid, { ...m, command: prev?.command ?? commandOf(pid) });
+    }
+  };
+  const timer = setInterval(sample, 250);
+  try {
+    const result = await entry.run(args);
+    return { result, children: [...peaks.values()].map((p) => ({ command: p.command, peakRssKb: p.hwmKb })) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function childPids(parent) {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.replace(/^.*\) /, '').split(' ')[1]);
+      if (ppid === parent) out.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function statusOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+function commandOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => a.replace(/^.*\/(apps|tests)\//, '$1/')).join(' ').slice(0, 120);
+  } catch {
+    return '?';
+  }
+}
+
+/** One line for a result of an external scenario. */
+export function describeExternal(name, e) {
+  if (!e.present) return `${name}: ${e.message}`;
+  if (e.error) return `${name}: FAILED: ${String(e.error).split('\n')[0]}`;
+  const r = e.result ?? {};
+  const s = r.summary;
+  const mem = (e.children ?? []).filter((c) => c.peakRssKb).map((c) => `${c.command}: peak RSS ${(c.peakRssKb / 1024).toFixed(0)} MiB`).join('; ');
+  if (r.table) return `${name}:\n${r.table}${mem ? `\n  ${mem}` : ''}`;
+  if (s) {
+    const rate = s.pipelineRps ?? s.rps;
+    const parts = [
+      `${rate} /s vs raw ${s.rawRps} /s = ${typeof s.ratio === 'number' ? s.ratio.toFixed(2) : s.ratio}x${s.target ? ` (target ${s.target}x: ${s.ok ? 'met' : 'NOT met'})` : ''}`,
+      s.latency ? `latency p50 ${s.latency.p50} / p95 ${s.latency.p95} / p99 ${s.latency.p99} ms${s.latency.ratePerSecond ? ` at ${s.latency.ratePerSecond}/s` : ''}` : '',
+      s.exactlyOnce ? `published ${s.exactlyOnce.published}, received ${s.exactlyOnce.received}, duplicates ${s.exactlyOnce.duplicates}, lost ${s.exactlyOnce.lost}` : '',
+    ].filter(Boolean);
+    return `${name}: ${parts.join('; ')}${mem ? `\n  ${mem}` : ''}`;
+  }
+  return `${name}: ${JSON.stringify(r).slice(0, 300)}${mem ? `\n  ${mem}` : ''}`;
 }
