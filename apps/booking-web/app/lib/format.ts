@@ -41,7 +41,7 @@ export function when(iso: string, timeZone: string): string {
 /** A local calendar date (YYYY-MM-DD) as "Tue 2 Dec", read as a date, not an instant. */
 export function dayLabel(date: string): { weekday: string; day: string; full: string } {
   const [y, m, d] = date.split('-').map(Number);
-  const utc = new Date(Date.UTC(y!, m! - 1, d!, 12));
+  const utc = new Date(Date.UTC(y!, m! - 1, d, 12));
   const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-IE', { ...o, timeZone: 'UTC' }).format(utc);
   return { weekday: fmt({ weekday: 'short' }), day: fmt({ day: 'numeric', month: 'short' }), full: fmt({ weekday: 'long', day: 'numeric', month: 'long' }) };
 }

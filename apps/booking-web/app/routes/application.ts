@@ -1,6 +1,5 @@
 import Route from '@ember/routing/route';
 import { service } from '@ember/service';
-import { schedule } from '@ember/runloop';
 import type RouterService from '@ember/routing/router-service';
 
 /**
@@ -18,7 +17,8 @@ export default class ApplicationRoute extends Route {
         this.first = false;
         return;
       }
-      schedule('afterRender', () => {
+      // Once the new step has rendered.
+      requestAnimationFrame(() => {
         const heading = document.querySelector<HTMLElement>('main h1');
         if (heading) {
           heading.setAttribute('tabindex', '-1');
