@@ -47,6 +47,46 @@ const bookingSnapshot = z.object({
 });
 
 /**
+ * A purchase at the till, as committed. Amounts are integer minor units of `currency`
+ * (exact; tax-inclusive totals); a REFUND or VOID has negative quantities and amounts and
+ * names the purchase it reverses.
+ */
+const purchaseSnapshot = z.object({
+  purchaseId: id,
+  number: z.string().min(1).max(64),
+  kind: z.enum(['SALE', 'REFUND', 'VOID']),
+  originalPurchaseId: id.nullable(),
+  clientId: id.nullable(),
+  staffId: id.nullable(),
+  tillId: id.nullable(),
+  currency: z.string().length(3),
+  totalMinor: z.number().int(),
+  taxMinor: z.number().int(),
+  discountMinor: z.number().int(),
+  tipMinor: z.number().int(),
+  changeMinor: z.number().int(),
+  items: z.array(
+    z.object({
+      itemType: z.enum(['APPOINTMENT', 'SERVICE', 'PRODUCT', 'VOUCHER', 'TIP']),
+      quantity: z.number().int(),
+      totalMinor: z.number().int(),
+      taxMinor: z.number().int(),
+      appointmentId: id.nullable(),
+      serviceId: id.nullable(),
+      productId: id.nullable(),
+      voucherId: id.nullable(),
+      staffId: id.nullable(),
+    }),
+  ),
+  payments: z.array(
+    z.object({ type: z.enum(['CASH', 'CARD', 'VOUCHER', 'OTHER']), amountMinor: z.number().int(), voucherId: id.nullable() }),
+  ),
+  /** Appointments this purchase completed (through the appointment state machine). */
+  completedAppointmentIds: z.array(id),
+  purchasedAt: instant,
+});
+
+/**
  * Every event type the platform publishes, with its current contract version and the schema
  * of its `data`. Add a type here before publishing it; change a schema only by adding a new
  * version (consumers must keep reading the old one until no publisher sends it).
@@ -133,6 +173,10 @@ export const eventCatalog = {
   'appointment.started': { version: 1, schema: appointmentSnapshot },
   'appointment.completed': { version: 1, schema: appointmentSnapshot },
   'appointment.no_show': { version: 1, schema: appointmentSnapshot },
+  /** A sale was paid at the till (stock, vouchers and appointments already updated with it). */
+  'purchase.completed': { version: 1, schema: purchaseSnapshot },
+  /** A refund or void: a new purchase that reverses (part of) an earlier one. */
+  'purchase.refunded': { version: 1, schema: purchaseSnapshot },
   /**
    * Published by messaging: a client opted out of (or back into) marketing on one channel, by
    * an SMS reply (STOP/START) or an email unsubscribe link. core-api updates the consent of the
