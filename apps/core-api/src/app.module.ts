@@ -20,6 +20,11 @@ import { MessagingFeedbackModule } from './modules/messaging-feedback/messaging-
 import { RostersModule } from './modules/rosters/rosters.module';
 import { StaffModule } from './modules/staff/staff.module';
 import { UsersModule } from './modules/users/users.module';
+import { ProductsModule } from './modules/products/products.module';
+import { StockModule } from './modules/stock/stock.module';
+import { TillsModule } from './modules/tills/tills.module';
+import { VouchersModule } from './modules/vouchers/vouchers.module';
+import { PurchasesModule } from './modules/purchases/purchases.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +48,11 @@ export class AppModule {
         ClientsModule,
         UsersModule,
         MessagingFeedbackModule,
+        ProductsModule,
+        StockModule,
+        TillsModule,
+        VouchersModule,
+        PurchasesModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -23,6 +23,12 @@ export const PATH_ID_TABLES: Record<string, readonly string[]> = {
   bookingId: ['booking'],
   // Phorest calls both service and client categories `categoryId`.
   categoryId: ['service_category', 'client_category'],
+  productId: ['product'],
+  taxRateId: ['tax_rate'],
+  tillId: ['till'],
+  purchaseId: ['purchase'],
+  voucherId: ['voucher'],
+  jobId: ['csv_export_job'],
 };
 
 type TenancyRequest = { principal?: Principal; params?: Record<string, string> };

@@ -39,6 +39,15 @@ describe('tenant isolation sweep over every route (real MariaDB)', () => {
     bIds['staffCategoryId'] = await insert('staff_category', { branch_id: b.branchId, name: 'B staff category' });
     bIds['categoryId'] = await insert('service_category', { branch_id: b.branchId, name: 'B category' });
     bIds['userId'] = (await ds.query('SELECT id FROM api_user WHERE business_id = ?', [b.businessId]))[0].id;
+    bIds['productId'] = await insert('product', { branch_id: b.branchId, name: 'B product', price_minor: 100 });
+    bIds['taxRateId'] = await insert('tax_rate', { branch_id: b.branchId, name: 'B rate', rate_milli: 23_000 });
+    bIds['tillId'] = await insert('till', { branch_id: b.branchId, name: 'B till' });
+    const voucher = { creating_branch_id: b.branchId, serial_number: 'B-SERIAL', currency: 'EUR', issue_date: new Date(), original_balance_minor: 500, remaining_balance_minor: 500 };
+    bIds['voucherId'] = await insert('voucher', voucher);
+    const totals = { gross_minor: 0, discount_minor: 0, total_minor: 0, tax_minor: 0, tip_minor: 0, paid_minor: 0, change_minor: 0 };
+    const purchase = { branch_id: b.branchId, number: 'B-1', kind: 'SALE', currency: 'EUR', request_hash: 'x', local_date: '2027-02-02', purchased_at: new Date(), ...totals };
+    bIds['purchaseId'] = await insert('purchase', purchase);
+    bIds['jobId'] = await insert('csv_export_job', { branch_id: b.branchId, job_type: 'CLIENT_CSV' });
     // B's bookings, appointments, breaks and time off, made through B's own API.
     const bSalon = await createSalon(api);
     const booked = await bSalon.owner.post(`${bSalon.owner.branch}/booking`, bookingBody(bSalon.clients.siobhan, [[bSalon.services.cut, bSalon.staff.aoife, '2027-02-02T10:00:00.000Z']]));
