@@ -122,18 +122,22 @@ async function main() {
   say(`booking    ${bookingId} → HTTP ${first.status}; replay with the same Idempotency-Key → the same booking; the same slot again → 409 ${taken.body.code ?? ''}`);
 
   step = 'core API: read back';
+  const appointmentIdsOf = (b) => (b.clientAppointmentSchedules ?? []).flatMap((c) => (c.serviceSchedules ?? []).map((x) => x.appointmentId)).filter(Boolean);
   const read = (await call('GET', `${branchApi}/booking/${bookingId}`, { headers: as })).body;
-  const appointments = read.appointments ?? list(read, 'appointments');
-  const states = appointments.map((a) => a.activationState);
-  if (!appointments.length || states.some((s) => s !== 'ACTIVE')) throw new Error(`booking ${bookingId} reads back as ${short(read)}`);
-  say(`read back  booking ${bookingId}: ${appointments.length} appointment(s) ${appointments.map((a) => a.appointmentId).join(', ')} ACTIVE`);
+  const appointmentIds = appointmentIdsOf(read);
+  if (read.bookingStatus !== 'ACTIVE' || !appointmentIds.length) throw new Error(`booking ${bookingId} reads back as ${short(read)}`);
+  const activation = async () =>
+    Promise.all(appointmentIds.map(async (id) => (await call('GET', `${branchApi}/appointment/${id}`, { headers: as })).body.activationState));
+  const before = await activation();
+  if (before.some((state) => state !== 'ACTIVE')) throw new Error(`appointments ${appointmentIds.join(', ')} are ${before.join(', ')}, not ACTIVE`);
+  say(`read back  booking ${bookingId} ${read.bookingStatus}: appointment ${appointmentIds.join(', ')} ${before.join(', ')}`);
 
   step = 'core API: cancel';
   await call('POST', `${branchApi}/booking/${bookingId}/cancel`, { headers: as, body: {}, expect: [200, 204] });
-  const after = (await call('GET', `${branchApi}/booking/${bookingId}`, { headers: as })).body;
-  const afterStates = (after.appointments ?? list(after, 'appointments')).map((a) => a.activationState);
-  if (!afterStates.length || afterStates.some((s) => s !== 'CANCELED')) throw new Error(`after cancel the booking reads ${short(after)}`);
-  say(`cancel     booking ${bookingId} → every appointment CANCELED`);
+  const after = await activation();
+  if (after.some((state) => state !== 'CANCELED')) throw new Error(`after cancel the appointments are ${after.join(', ')}`);
+  const status = (await call('GET', `${branchApi}/booking/${bookingId}`, { headers: as })).body.bookingStatus;
+  say(`cancel     booking ${bookingId} → ${status ?? 'cancelled'}; appointment ${appointmentIds.join(', ')} ${after.join(', ')}`);
 
   step = 'booking site';
   const site = await call('GET', `${urls.booking}/book/api/salons/foundation-hair`, { expect: [200, 404] });

@@ -69,7 +69,7 @@ cleanup() {
       printf '\n--- last lines of %s ---\n' "$c" >&2
       tail -25 "$WORK/logs/acceptance-${c#"$NAME-"}.log" >&2 || true
     fi
-    "${PODMAN[@]}" rm -f -t 5 "$c" >/dev/null 2>&1 || true
+    podman_quiet rm -f -t 5 "$c" >/dev/null 2>&1 || true
   done
   sql "DROP DATABASE IF EXISTS \`$CORE_DB\`; DROP DATABASE IF EXISTS \`$MESSAGING_DB\`" >/dev/null 2>&1 || true
   rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1 || true
@@ -186,7 +186,7 @@ one_off core-api "node cli.js create-service-credential (booking's)" node cli.js
 declare -A PORT_OF=([core-api]=$CORE_PORT [booking]=$BOOKING_PORT [messaging]=$MESSAGING_PORT)
 for app in core-api messaging booking; do
   # No systemd here to time the HEALTHCHECK: it runs below with `podman healthcheck run`.
-  "${PODMAN[@]}" run -d --name "$NAME-$app" --health-interval=disable "${RUN_FLAGS[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" >/dev/null
+  podman_quiet run -d --name "$NAME-$app" --health-interval=disable "${RUN_FLAGS[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" >/dev/null
   containers+=("$NAME-$app")
 done
 t=$(date +%s)
@@ -207,7 +207,7 @@ for app in core-api messaging booking; do
   status="$("${PODMAN[@]}" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Healthcheck.Status}}{{end}}' "$c")"
   [ "$status" = healthy ] || die "$app: health status '$status' after a passing check"
   uid="$("${PODMAN[@]}" exec "$c" id -u)"
-  pid1="$("${PODMAN[@]}" exec "$c" sh -c 'tr "\0" " " </proc/1/cmdline')"
+  pid1="$("${PODMAN[@]}" exec "$c" sh -c 'tr "\0" " " </proc/1/cmdline' | sed 's/ $//')"
   [ "$uid" != 0 ] || die "$app runs as root"
   log "$app: HEALTHCHECK $status, uid $uid ($("${PODMAN[@]}" exec "$c" id -un)), PID 1: $pid1"
 done
@@ -222,7 +222,7 @@ CORE_API_URL="http://127.0.0.1:$CORE_PORT" BOOKING_URL="http://127.0.0.1:$BOOKIN
 for app in booking messaging core-api; do
   c="$NAME-$app"
   t=$(date +%s%N)
-  "${PODMAN[@]}" stop -t 20 "$c" >/dev/null
+  podman_quiet stop -t 20 "$c" >/dev/null
   code="$("${PODMAN[@]}" inspect --format '{{.State.ExitCode}}' "$c")"
   ms=$((($(date +%s%N) - t) / 1000000))
   [ "$code" = 0 ] || [ "$code" = 143 ] || die "$app: exit code $code on SIGTERM"

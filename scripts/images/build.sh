@@ -76,9 +76,9 @@ for app in "${apps[@]}"; do
   log "built $image:$tag in ${took[$app]} ($(image_size "$image:$tag"))"
 done
 
-printf '\n%-36s %-10s %s\n' IMAGE SIZE "BUILD TIME"
+printf '\n%-52s %-8s %s\n' IMAGE SIZE "BUILD TIME"
 for app in "${apps[@]}"; do
-  printf '%-36s %-10s %s\n' "$IMAGE_PREFIX/$app:$tag" "$(image_size "$IMAGE_PREFIX/$app:$tag")" "${took[$app]}"
+  printf '%-52s %-8s %s\n' "$IMAGE_PREFIX/$app:$tag" "$(image_size "$IMAGE_PREFIX/$app:$tag")" "${took[$app]}"
 done
-printf '%-36s %-10s %s\n' "$BASE_IMAGE (base)" "$(image_size "$BASE_IMAGE")" ""
+printf '%-52s %-8s %s\n' "$BASE_IMAGE (base)" "$(image_size "$BASE_IMAGE")" ""
 printf '\nall built in %s; also tagged :latest. Next: npm run images:acceptance\n' "$(elapsed "$total_started")"
