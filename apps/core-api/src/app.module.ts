@@ -25,6 +25,7 @@ import { StockModule } from './modules/stock/stock.module';
 import { TillsModule } from './modules/tills/tills.module';
 import { VouchersModule } from './modules/vouchers/vouchers.module';
 import { PurchasesModule } from './modules/purchases/purchases.module';
+import { LoyaltyModule } from './modules/loyalty/loyalty.module';
 
 @Module({})
 export class AppModule {
@@ -53,6 +54,7 @@ export class AppModule {
         TillsModule,
         VouchersModule,
         PurchasesModule,
+        LoyaltyModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
