@@ -26,6 +26,7 @@ import { TillsModule } from './modules/tills/tills.module';
 import { VouchersModule } from './modules/vouchers/vouchers.module';
 import { PurchasesModule } from './modules/purchases/purchases.module';
 import { LoyaltyModule } from './modules/loyalty/loyalty.module';
+import { ReportsModule } from './modules/reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -55,6 +56,7 @@ export class AppModule {
         VouchersModule,
         PurchasesModule,
         LoyaltyModule,
+        ReportsModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
