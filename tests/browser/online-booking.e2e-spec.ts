@@ -58,7 +58,8 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
   };
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform({ messaging: true }), launchChromium()]);
+    // The per-address API limit is exercised in apps/booking's own specs; here every page comes from one address.
+    [platform, browser] = await Promise.all([startPlatform({ messaging: true, env: { RATE_LIMIT_IP_PER_MINUTE: '1000' } }), launchChromium()]);
   }, 120_000);
 
   afterAll(async () => {
@@ -70,14 +71,34 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
 
   it('books on a phone from the salon page to the confirmation, fast and with the .ics and manage link', async () => {
     const page = await newPage();
-    const started = Date.now();
+    // When the salon's heading first exists, in ms from navigation start (HTML, JS, boot, API, render).
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('main h1')) {
+          (window as unknown as { firstHeadingAt: number }).firstHeadingAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { subtree: true, childList: true });
+    });
     await page.goto(`/book/${SLUG}`);
     await page.getByRole('heading', { level: 1, name: 'Foundation Hair' }).waitFor();
-    const firstRenderMs = Date.now() - started;
-    const paint = await page.evaluate(() => ({
-      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-      domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? null,
-    }));
+    const paint = await page.evaluate(
+      () =>
+        new Promise<{ fcp: number | null; heading: number; domContentLoaded: number | null }>((resolve) => {
+          const done = (fcp: number | null) =>
+            resolve({
+              fcp,
+              heading: (window as unknown as { firstHeadingAt: number }).firstHeadingAt,
+              domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? null,
+            });
+          new PerformanceObserver((list) => {
+            const entry = list.getEntriesByName('first-contentful-paint')[0];
+            if (entry) done(entry.startTime);
+          }).observe({ type: 'paint', buffered: true });
+          setTimeout(() => done(null), 3000);
+        }),
+    );
+    const firstRenderMs = Math.round(paint.heading);
     const assets = join(repoRoot, 'apps/booking/dist/web/assets');
     const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
     const jsBytes = js.reduce((sum, f) => sum + readFileSync(join(assets, f)).length, 0);
@@ -85,9 +106,10 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     Object.assign(metrics, { jsFiles: js.length, jsBytes, jsGzipBytes: jsGzip, firstRenderMs, firstContentfulPaintMs: paint.fcp, domContentLoadedMs: paint.domContentLoaded });
     process.stdout.write(
       `\n  booking-web bundle: ${js.length} JS file(s), ${(jsBytes / 1024).toFixed(1)} KiB, ${(jsGzip / 1024).toFixed(1)} KiB gzipped\n` +
-        `  first render on a phone viewport: salon heading after ${firstRenderMs} ms (first contentful paint ${paint.fcp?.toFixed(0)} ms)\n`,
+        `  first render on a phone viewport: salon and services shown ${firstRenderMs} ms after navigation start (first contentful paint ${paint.fcp?.toFixed(0)} ms, DOMContentLoaded ${paint.domContentLoaded?.toFixed(0)} ms)\n`,
     );
     expect(jsGzip).toBeLessThan(300 * 1024);
+    expect(firstRenderMs).toBeLessThan(5_000); // a loose guard on a shared 2-core machine; the figure is printed
     // The page's own layout fits 360 px: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await screenshot(page, '01-salon-and-services');
@@ -112,7 +134,13 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     await page.getByRole('button', { name: 'Hold this time' }).click();
     await page.getByRole('alert').filter({ hasText: 'Please check' }).waitFor();
     await screenshot(page, '05-details-errors');
-    await fillDetails(page, { first: 'Siobhán', last: 'Murphy', mobile: '087 123 4567', email: 'siobhan@example.com' });
+    // Only mobiles from the salon's country (SMS pumping guard), said next to the field.
+    await fillDetails(page, { first: 'Siobhán', last: 'Murphy', mobile: '+44 7400 123456', email: 'siobhan@example.com' });
+    await page.getByRole('button', { name: 'Hold this time' }).click();
+    await page.locator('#details-mobile-error').filter({ hasText: 'mobile number from IE only' }).waitFor();
+    expect(await page.getByLabel('Mobile number').getAttribute('aria-invalid')).toBe('true');
+    await page.waitForFunction(() => document.activeElement?.id === 'details-mobile');
+    await page.getByLabel('Mobile number').fill('087 123 4567');
     expect(await page.getByLabel(/appointment reminders/).isChecked()).toBe(false);
     expect(await page.getByLabel(/offers and news/).isChecked()).toBe(false);
     await page.getByLabel(/appointment reminders/).check();
@@ -200,8 +228,8 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     await first.locator('[data-manage-link]').click();
     await first.getByRole('heading', { name: 'Your booking' }).waitFor();
     await first.getByRole('button', { name: 'Move to another time' }).click();
-    await weekLoaded(first);
-    const target = await first.locator('.times button').nth(2).getAttribute('data-start');
+    await chooseDay(first, inDays(6));
+    const target = await first.locator('.times button').first().getAttribute('data-start');
     await first.locator(`.times button[data-start="${target}"]`).click();
     await first.getByRole('button', { name: 'Yes, move it' }).click();
     await first.getByText('Your booking has been moved.').waitFor();
@@ -235,6 +263,30 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     await screenshot(page, '14-manage-tampered');
     const api = await page.request.get(`/book/api/bookings/${flipped}`);
     expect(api.status()).toBe(403);
+  }, 60_000);
+
+  it('holds once for a double submit (Idempotency-Key) and lets the hold go when released', async () => {
+    const api = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${platform.urls.booking}/book/api${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const salon = (await (await api(`/salons/${SLUG}`)).json()) as { categories: { services: { id: string; name: string }[] }[] };
+    const blowDry = salon.categories.flatMap((c) => c.services).find((s) => s.name === 'Blow Dry')!.id;
+    const week = (await (await api(`/salons/${SLUG}/availability`, { serviceIds: [blowDry], from: inDays(5), days: 7 })).json()) as { days: { times: { startTime: string; stylistIds: string[]; offsets: number[] }[] }[] };
+    const slot = week.days.flatMap((d) => d.times)[0];
+    const hold = { serviceIds: [blowDry], stylistIds: slot.stylistIds, offsets: slot.offsets, startTime: slot.startTime, firstName: 'Dara', lastName: 'Quinn', mobile: '083 555 0404', email: 'dara@example.com' };
+    const headers = { 'idempotency-key': 'double-click-0001' };
+    const [a, b] = await Promise.all([api(`/salons/${SLUG}/holds`, hold, headers), api(`/salons/${SLUG}/holds`, hold, headers)]);
+    const views = (await Promise.all([a.json(), b.json()])) as { reference: string; status: string; token: string }[];
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(views[0].reference).toBe(views[1].reference);
+    expect(views[0].status).toBe('HELD');
+    const rows = await queryDatabase<{ n: number }>(platform.databases.core, "SELECT COUNT(*) AS n FROM booking b JOIN client c ON c.id = b.client_id WHERE c.email = 'dara@example.com'");
+    expect(Number(rows[0].n)).toBe(1);
+    const released = (await (await api(`/bookings/${views[0].token}/cancel`, {})).json()) as { status: string };
+    expect(released.status).toBe('CANCELLED');
+    // Released, the time is free again for the next customer.
+    const again = (await (await api(`/salons/${SLUG}/availability`, { serviceIds: [blowDry], from: inDays(5), days: 7 })).json()) as typeof week;
+    expect(again.days.flatMap((d) => d.times).some((t) => t.startTime === slot.startTime)).toBe(true);
+    expect(await queryDatabase(platform.databases.messaging!, "SELECT id FROM message WHERE recipient = '+353835550404'")).toHaveLength(0);
   }, 60_000);
 
   it('books with the keyboard alone, focus following each step', async () => {

@@ -49,7 +49,7 @@ export interface BookingView {
   reference: string;
   status: 'HELD' | 'CONFIRMED' | 'CANCELLED';
   holdExpiresAt: string | null;
-  salon: { name: string; slug: string | null; timeZone: string; address: string[]; phone: string | null; currencyCode: string | null; cancellationWindowHours: number | null };
+  salon: { name: string | null; slug: string | null; timeZone: string; address: string[]; phone: string | null; currencyCode: string | null; cancellationWindowHours: number | null };
   appointments: { serviceName: string; stylistName: string; startTime: string; endTime: string; price: number | null }[];
   startTime: string;
   endTime: string;

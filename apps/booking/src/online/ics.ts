@@ -8,6 +8,7 @@ import type { BookingView } from './online-booking.service';
  */
 export function bookingCalendar(view: BookingView): string {
   const cancelled = view.status === 'CANCELLED';
+  const salon = view.salon.name ?? 'the salon';
   const events: EventAttributes[] = view.appointments.map((a, i) => ({
     uid: `${view.reference}-${i}@chairbook`,
     start: Date.parse(a.startTime),
@@ -16,16 +17,16 @@ export function bookingCalendar(view: BookingView): string {
     end: Date.parse(a.endTime),
     endInputType: 'utc',
     endOutputType: 'utc',
-    title: `${a.serviceName} at ${view.salon.name}`,
+    title: `${a.serviceName} at ${salon}`,
     description: [`With ${a.stylistName}.`, view.manageUrl ? `Cancel or move: ${view.manageUrl}` : ''].filter(Boolean).join('\n'),
-    location: [view.salon.name, ...view.salon.address].join(', '),
+    location: [salon, ...view.salon.address].join(', '),
     url: view.manageUrl ?? undefined,
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     busyStatus: 'BUSY',
     sequence: Math.max(0, Math.floor(Date.now() / 1000) - 1_700_000_000),
-    alarms: cancelled ? [] : [{ action: 'display', description: `${a.serviceName} at ${view.salon.name}`, trigger: { hours: 2, before: true } }],
+    alarms: cancelled ? [] : [{ action: 'display', description: `${a.serviceName} at ${salon}`, trigger: { hours: 2, before: true } }],
   }));
-  const { error, value } = createEvents(events, { productId: 'chairbook/booking', method: 'PUBLISH', calName: view.salon.name });
+  const { error, value } = createEvents(events, { productId: 'chairbook/booking', method: 'PUBLISH', calName: salon });
   if (error || !value) throw error ?? new Error('could not build the calendar file');
   return value;
 }

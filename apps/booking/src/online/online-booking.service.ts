@@ -25,7 +25,7 @@ export interface BookingView {
   reference: string;
   status: 'HELD' | 'CONFIRMED' | 'CANCELLED';
   holdExpiresAt: string | null;
-  salon: { name: string; slug: string | null; timeZone: string; address: string[]; phone: string | null; currencyCode: string | null; cancellationWindowHours: number | null };
+  salon: { name: string | null; slug: string | null; timeZone: string; address: string[]; phone: string | null; currencyCode: string | null; cancellationWindowHours: number | null };
   appointments: { serviceName: string; stylistName: string; startTime: string; endTime: string; price: number | null }[];
   startTime: string;
   endTime: string;
@@ -217,15 +217,20 @@ export class OnlineBookingService {
     // Services back to back as the availability fitted them; core-api checks every rule again
     // under its locks, so a stale or doctored plan is refused, never booked.
     const schedules = request.serviceIds.map((serviceId, i) => ({ serviceId, staffId: request.stylistIds[i], startTime: new Date(start + request.offsets[i] * 60_000).toISOString() }));
-    let booking: CoreBooking;
-    try {
-      booking = await this.core.post<CoreBooking>(
-        `${branchPath(branch)}/booking`,
-        { bookingStatus: 'RESERVED', ...(request.note?.trim() ? { note: `Online: ${request.note.trim()}` } : {}), clientAppointmentSchedules: [{ clientId: client.clientId, serviceSchedules: schedules }] },
-        idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
-      );
-    } catch (err) {
-      return translate(err, 'hold');
+    const body = { bookingStatus: 'RESERVED', ...(request.note?.trim() ? { note: `Online: ${request.note.trim()}` } : {}), clientAppointmentSchedules: [{ clientId: client.clientId, serviceSchedules: schedules }] };
+    let booking: CoreBooking | undefined;
+    // A double submit with the same Idempotency-Key gets the first answer; while the first is
+    // still being handled core-api says so (409), and this one waits for it.
+    for (let attempt = 0; !booking; attempt++) {
+      try {
+        booking = await this.core.post<CoreBooking>(`${branchPath(branch)}/booking`, body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+      } catch (err) {
+        if (err instanceof CoreApiError && err.body.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS' && attempt < 40) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          continue;
+        }
+        return translate(err, 'hold');
+      }
     }
     if (booking.holdExpiresAt) this.abuse.rememberHold(ip, booking.bookingId, Date.parse(booking.holdExpiresAt));
     return this.view(booking, { branch });
@@ -364,7 +369,7 @@ export class OnlineBookingService {
       status,
       holdExpiresAt: status === 'HELD' ? booking.holdExpiresAt : null,
       salon: {
-        name: branch.name ?? 'the salon',
+        name: branch.name ?? null,
         slug: branch.slug ?? null,
         timeZone: branch.timeZone,
         address: branch.name ? addressLines(branch as CoreBranch) : [],
