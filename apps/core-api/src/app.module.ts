@@ -27,6 +27,7 @@ import { VouchersModule } from './modules/vouchers/vouchers.module';
 import { PurchasesModule } from './modules/purchases/purchases.module';
 import { LoyaltyModule } from './modules/loyalty/loyalty.module';
 import { ReportsModule } from './modules/reports/reports.module';
+import { ExportsModule } from './modules/exports/exports.module';
 
 @Module({})
 export class AppModule {
@@ -57,6 +58,7 @@ export class AppModule {
         PurchasesModule,
         LoyaltyModule,
         ReportsModule,
+        ExportsModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
