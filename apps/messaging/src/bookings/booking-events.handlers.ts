@@ -1,10 +1,20 @@
 import { DomainEvent, EventData } from '@chairbook/contracts';
 import type { EntityManager } from 'typeorm';
-import { rememberClientFromBooking } from '../directory/client-directory.handlers';
-import { enqueueMessages } from '../dispatch/message-store';
-import { BranchContext, loadBranchContext } from '../settings/branch-settings';
-import { AppointmentRow, bookingKeyOf, composeBookingMessages, LinkSettings, loadAppointments, loadClient } from './booking-messages';
-import { dropReminders, planReminders } from './reminder-plan';
+import { rememberClientFromBooking, rememberClientsFromBookings } from '../directory/client-directory.handlers';
+import { enqueueMessages, NewMessage } from '../dispatch/message-store';
+import { BranchContext, fallbackBranch, loadBranchContext, loadBranchContexts } from '../settings/branch-settings';
+import { effectiveTemplates } from '../templates/template-store';
+import {
+  AppointmentRow,
+  bookingKeyOf,
+  composeBookingMessages,
+  LinkSettings,
+  loadAppointments,
+  loadBookings,
+  loadClient,
+  loadClients,
+} from './booking-messages';
+import { dropReminders, planReminders, planRemindersBulk } from './reminder-plan';
 
 type Snapshot = EventData<'appointment.cancelled'>;
 type BookingSnapshot = EventData<'booking.confirmed'>;
@@ -26,25 +36,7 @@ const STATE_BY_EVENT: Record<string, string | undefined> = {
  */
 export function bookingEventHandlers(links: LinkSettings) {
   return {
-    'booking.confirmed': async (event: DomainEvent<'booking.confirmed'>, m: EntityManager) => {
-      const d = event.data;
-      if (!event.branchId) return;
-      const branch = await loadBranchContext(m, event.branchId, event.businessId);
-      await rememberClientFromBooking(m, event.businessId, d.clientId, d.client);
-      await upsertBooking(m, event, d.bookingId, d.clientId);
-      for (const a of d.appointments) await upsertAppointment(m, event, d.bookingId, a, a.state);
-      const [booking]: { status: string }[] = await m.query('SELECT status FROM booking WHERE booking_key = ?', [d.bookingId]);
-      if (booking?.status !== 'ACTIVE') return;
-      const appointments = await loadAppointments(m, d.bookingId);
-      if (branch.settings.confirmations) {
-        const firstStart = d.appointments.map((a) => a.startTime).sort()[0];
-        await enqueueMessages(
-          m,
-          await composeBookingMessages(m, { kind: 'CONFIRMATION', branch, bookingKey: d.bookingId, client: await loadClient(m, d.clientId), appointments, allAppointments: appointments, keyParts: [firstStart], links }),
-        );
-      }
-      await planReminders(m, d.bookingId, branch);
-    },
+    'booking.confirmed': (event: DomainEvent<'booking.confirmed'>, m: EntityManager) => confirmBookings(m, [event], links),
 
     'booking.cancelled': async (event: DomainEvent<'booking.cancelled'>, m: EntityManager) => {
       const d = event.data;
@@ -90,6 +82,68 @@ export function bookingEventHandlers(links: LinkSettings) {
     /** Completed: reminders dropped here; the visit itself is recorded by the client directory. */
     'appointment.completed': (event: DomainEvent<'appointment.completed'>, m: EntityManager) => appointmentChanged(event, m, links),
   };
+}
+
+/**
+ * booking.confirmed for a run of events in a fixed number of statements (the batching consumer
+ * hands over up to a few hundred at once; a single event is a run of one). The events of a
+ * run must name distinct bookings and clients (the consumer splits runs where they repeat), so
+ * the result is the same as handling them one after the other: the contact is remembered, the
+ * booking and its appointments recorded, the confirmation queued when the booking is active
+ * and the branch sends them, and the reminders planned.
+ */
+export async function confirmBookings(m: EntityManager, all: DomainEvent<'booking.confirmed'>[], links: LinkSettings): Promise<void> {
+  const events = all.filter((e) => e.branchId);
+  if (!events.length) return;
+  const branches = await loadBranchContexts(m, events.map((e) => e.branchId!));
+  const branchOf = (e: DomainEvent<'booking.confirmed'>) => branches.get(e.branchId!) ?? fallbackBranch(e.branchId!, e.businessId);
+  await rememberClientsFromBookings(
+    m,
+    events.map((e) => ({ businessId: e.businessId, clientId: e.data.clientId, contact: e.data.client })),
+  );
+  const keys = events.map((e) => e.data.bookingId);
+  const created: { affectedRows: number } = await m.query(
+    `INSERT IGNORE INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES ?`,
+    [events.map((e) => [e.data.bookingId, e.businessId, e.branchId, e.data.clientId, 'ACTIVE', new Date(), new Date()])],
+  );
+  // Reminders are only ever planned for a booking whose row exists: new rows have none yet.
+  const allNew = created.affectedRows === new Set(keys).size;
+  await upsertAppointments(
+    m,
+    events.flatMap((e) => e.data.appointments.map((a) => ({ event: e, key: e.data.bookingId, a, state: a.state }))),
+  );
+  const { status, appointments } = await loadBookings(m, keys);
+  const clients = await loadClients(m, events.map((e) => e.data.clientId));
+  const templates = new Map<string, Awaited<ReturnType<typeof effectiveTemplates>>>();
+  const messages: NewMessage[] = [];
+  for (const e of events) {
+    const d = e.data;
+    const branch = branchOf(e);
+    if (status.get(d.bookingId) !== 'ACTIVE' || !branch.settings.confirmations) continue;
+    if (!templates.has(branch.branchId)) templates.set(branch.branchId, await effectiveTemplates(m, branch.branchId));
+    const booked = appointments.get(d.bookingId) ?? [];
+    const firstStart = d.appointments.map((a) => a.startTime).sort()[0];
+    messages.push(
+      ...(await composeBookingMessages(m, {
+        kind: 'CONFIRMATION',
+        branch,
+        bookingKey: d.bookingId,
+        client: clients.get(d.clientId),
+        appointments: booked,
+        allAppointments: booked,
+        keyParts: [firstStart],
+        links,
+        templates: templates.get(branch.branchId),
+      })),
+    );
+  }
+  await enqueueMessages(m, messages);
+  await planRemindersBulk(
+    m,
+    events.filter((e) => status.get(e.data.bookingId) === 'ACTIVE').map((e) => ({ bookingKey: e.data.bookingId, branch: branchOf(e) })),
+    new Date(),
+    { appointments, status, noReminders: allNew },
+  );
 }
 
 async function appointmentChanged(event: AppointmentEvent, m: EntityManager, links: LinkSettings): Promise<void> {
@@ -150,14 +204,41 @@ async function upsertBooking(m: EntityManager, event: DomainEvent, key: string, 
   );
 }
 
+const APPOINTMENT_FIELDS = ['booking_key', 'staff_id', 'staff_name', 'service_name', 'start_at', 'end_at', 'state'];
+
+/** `upsertAppointment` for many snapshots in one statement (rows apply in order). */
+async function upsertAppointments(
+  m: EntityManager,
+  rows: { event: DomainEvent; key: string; a: Omit<Snapshot, 'client'> | BookingSnapshot['appointments'][number]; state: string }[],
+): Promise<void> {
+  if (!rows.length) return;
+  await m.query(
+    `INSERT INTO booking_appointment (appointment_id, booking_key, business_id, staff_id, staff_name, service_name, start_at, end_at, state, as_of) VALUES ?
+     ON DUPLICATE KEY UPDATE ${APPOINTMENT_FIELDS.map((f) => `${f} = IF(VALUES(as_of) > as_of, VALUES(${f}), ${f})`).join(', ')}, as_of = GREATEST(as_of, VALUES(as_of))`,
+    [
+      rows.map(({ event, key, a, state }) => [
+        a.appointmentId,
+        key,
+        event.businessId,
+        a.staffId,
+        a.staffName.slice(0, 200),
+        a.serviceName.slice(0, 200),
+        new Date(a.startTime),
+        new Date(a.endTime),
+        state,
+        new Date(event.occurredAt),
+      ]),
+    ],
+  );
+}
+
 /** Applies an appointment snapshot when it is newer than what we hold; true when it was applied. */
 async function upsertAppointment(m: EntityManager, event: DomainEvent, key: string, a: Omit<Snapshot, 'client'> | BookingSnapshot['appointments'][number], state: string): Promise<boolean> {
   const asOf = new Date(event.occurredAt);
-  const fields = ['booking_key', 'staff_id', 'staff_name', 'service_name', 'start_at', 'end_at', 'state'];
   const result: { affectedRows: number } = await m.query(
     `INSERT INTO booking_appointment (appointment_id, booking_key, business_id, staff_id, staff_name, service_name, start_at, end_at, state, as_of)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE ${fields.map((f) => `${f} = IF(VALUES(as_of) > as_of, VALUES(${f}), ${f})`).join(', ')}, as_of = GREATEST(as_of, VALUES(as_of))`,
+     ON DUPLICATE KEY UPDATE ${APPOINTMENT_FIELDS.map((f) => `${f} = IF(VALUES(as_of) > as_of, VALUES(${f}), ${f})`).join(', ')}, as_of = GREATEST(as_of, VALUES(as_of))`,
     [a.appointmentId, key, event.businessId, a.staffId, a.staffName.slice(0, 200), a.serviceName.slice(0, 200), new Date(a.startTime), new Date(a.endTime), state, asOf],
   );
   // 1 = inserted, 2 = changed, 0 = an older event (nothing changed).

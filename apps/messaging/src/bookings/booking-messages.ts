@@ -138,3 +138,26 @@ export async function loadClient(m: EntityManager, clientId: string): Promise<Cl
 export async function loadAppointments(m: EntityManager, bookingKey: string): Promise<AppointmentRow[]> {
   return m.query('SELECT * FROM booking_appointment WHERE booking_key = ? ORDER BY start_at, appointment_id', [bookingKey]);
 }
+
+/** Status and appointments of several bookings in one statement (bookings not found are absent from `status`). */
+export async function loadBookings(m: EntityManager, bookingKeys: string[]): Promise<{ status: Map<string, string>; appointments: Map<string, AppointmentRow[]> }> {
+  const status = new Map<string, string>();
+  const appointments = new Map<string, AppointmentRow[]>(bookingKeys.map((k) => [k, []]));
+  if (!bookingKeys.length) return { status, appointments };
+  const rows: (AppointmentRow & { b_key: string; b_status: string })[] = await m.query(
+    `SELECT b.booking_key AS b_key, b.status AS b_status, a.* FROM booking b LEFT JOIN booking_appointment a ON a.booking_key = b.booking_key
+      WHERE b.booking_key IN (?) ORDER BY a.start_at, a.appointment_id`,
+    [[...new Set(bookingKeys)]],
+  );
+  for (const { b_key, b_status, ...a } of rows) {
+    status.set(b_key, b_status);
+    if (a.appointment_id) appointments.get(b_key)?.push(a);
+  }
+  return { status, appointments };
+}
+
+export async function loadClients(m: EntityManager, clientIds: string[]): Promise<Map<string, ClientRow>> {
+  if (!clientIds.length) return new Map();
+  const rows: ClientRow[] = await m.query('SELECT * FROM client_contact WHERE client_id IN (?)', [[...new Set(clientIds)]]);
+  return new Map(rows.map((r) => [r.client_id, r]));
+}

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { BranchContext } from '../settings/branch-settings';
-import { AppointmentRow, loadAppointments, NO_REMINDER_STATES } from './booking-messages';
+import { AppointmentRow, loadBookings, NO_REMINDER_STATES } from './booking-messages';
 
 /** The reminders a booking should have now: one per offset before its first live appointment, still in the future. */
 export function desiredReminders(appointments: AppointmentRow[], offsetsMinutes: number[], now: Date): { offset: number; due: Date }[] {
@@ -18,25 +18,50 @@ export function desiredReminders(appointments: AppointmentRow[], offsetsMinutes:
  * reminders for times that no longer apply (rescheduled, cancelled, started) are cancelled.
  */
 export async function planReminders(m: EntityManager, bookingKey: string, branch: BranchContext, now = new Date()): Promise<void> {
-  const appointments = await loadAppointments(m, bookingKey);
-  const [booking]: { status: string }[] = await m.query('SELECT status FROM booking WHERE booking_key = ?', [bookingKey]);
-  const wanted = booking?.status === 'ACTIVE' && branch.settings.reminders ? desiredReminders(appointments, branch.settings.reminderOffsetsMinutes, now) : [];
-  const pending: { id: string; offset_minutes: number; due_at: Date }[] = await m.query(
-    "SELECT id, offset_minutes, due_at FROM reminder WHERE booking_key = ? AND status = 'PENDING' FOR UPDATE",
-    [bookingKey],
-  );
+  await planRemindersBulk(m, [{ bookingKey, branch }], now);
+}
+
+/**
+ * `planReminders` for many bookings at once, in a fixed number of statements (a batch of
+ * events commits in one transaction). `known` may hand over the bookings' appointments and
+ * statuses when the caller has just loaded them.
+ */
+export async function planRemindersBulk(
+  m: EntityManager,
+  bookings: { bookingKey: string; branch: BranchContext }[],
+  now = new Date(),
+  known?: { appointments: Map<string, AppointmentRow[]>; status: Map<string, string>; noReminders?: boolean },
+): Promise<void> {
+  if (!bookings.length) return;
+  const keys = [...new Set(bookings.map((b) => b.bookingKey))];
+  const { appointments, status } = known ?? (await loadBookings(m, keys));
+  // `noReminders`: the caller created these bookings in this transaction, so none has any yet.
+  const pendingRows: { id: string; booking_key: string; offset_minutes: number; due_at: Date }[] = known?.noReminders
+    ? []
+    : await m.query("SELECT id, booking_key, offset_minutes, due_at FROM reminder WHERE booking_key IN (?) AND status = 'PENDING' ORDER BY id FOR UPDATE", [keys]);
+  const pendingByKey = new Map<string, typeof pendingRows>();
+  for (const r of pendingRows) pendingByKey.set(r.booking_key, [...(pendingByKey.get(r.booking_key) ?? []), r]);
   const same = (r: { offset_minutes: number; due_at: Date }, w: { offset: number; due: Date }) => r.offset_minutes === w.offset && new Date(r.due_at).getTime() === w.due.getTime();
-  const stale = pending.filter((r) => !wanted.some((w) => same(r, w))).map((r) => r.id);
-  if (stale.length) {
-    await m.query("UPDATE reminder SET status = 'CANCELLED', reason = ?, updated_at = NOW(3) WHERE id IN (?)", [wanted.length ? 'MOVED' : 'NOT_NEEDED', stale]);
+  const moved: string[] = [];
+  const notNeeded: string[] = [];
+  const missing: unknown[][] = [];
+  const planned = new Set<string>();
+  for (const { bookingKey, branch } of bookings) {
+    if (planned.has(bookingKey)) continue;
+    planned.add(bookingKey);
+    const wanted = status.get(bookingKey) === 'ACTIVE' && branch.settings.reminders ? desiredReminders(appointments.get(bookingKey) ?? [], branch.settings.reminderOffsetsMinutes, now) : [];
+    const pending = pendingByKey.get(bookingKey) ?? [];
+    for (const r of pending) if (!wanted.some((w) => same(r, w))) (wanted.length ? moved : notNeeded).push(r.id);
+    for (const w of wanted) if (!pending.some((r) => same(r, w))) missing.push([bookingKey, branch.businessId, branch.branchId, w.offset, w.due, 'PENDING', now, now]);
   }
-  const missing = wanted.filter((w) => !pending.some((r) => same(r, w)));
+  if (moved.length) await m.query("UPDATE reminder SET status = 'CANCELLED', reason = 'MOVED', updated_at = NOW(3) WHERE id IN (?)", [moved]);
+  if (notNeeded.length) await m.query("UPDATE reminder SET status = 'CANCELLED', reason = 'NOT_NEEDED', updated_at = NOW(3) WHERE id IN (?)", [notNeeded]);
   if (missing.length) {
     // A reminder cancelled earlier for the same time comes back (moved away and back again).
     await m.query(
       `INSERT INTO reminder (booking_key, business_id, branch_id, offset_minutes, due_at, status, created_at, updated_at) VALUES ?
        ON DUPLICATE KEY UPDATE status = IF(status = 'CANCELLED', 'PENDING', status), reason = IF(status = 'PENDING', NULL, reason), updated_at = NOW(3)`,
-      [missing.map((w) => [bookingKey, branch.businessId, branch.branchId, w.offset, w.due, 'PENDING', now, now])],
+      [missing],
     );
   }
 }

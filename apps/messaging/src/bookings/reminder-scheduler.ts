@@ -48,7 +48,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
   }
 
   async fireDue(now = new Date()): Promise<number> {
-    const fired = await this.dataSource.transaction((m) => this.fireBatch(m, now));
+    const fired = await this.dataSource.transaction('READ COMMITTED', (m) => this.fireBatch(m, now));
     if (fired) this.dispatcher.wake();
     return fired;
   }

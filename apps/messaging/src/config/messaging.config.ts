@@ -5,6 +5,14 @@ const shape = {
   ...commonEnv,
   ...databaseEnv,
   ...rabbitEnv,
+  /**
+   * Unacked core events this copy holds. Messaging handles what arrived together in one
+   * transaction, so it takes more than the platform default to form batches.
+   */
+  RABBITMQ_PREFETCH: positiveInt(500),
+  /** Core events handled per consumer transaction at most, and transactions at once. */
+  MESSAGING_EVENT_BATCH: positiveInt(250),
+  MESSAGING_EVENT_CONCURRENCY: positiveInt(2),
   MESSAGING_PORT: port(3002),
   MESSAGING_DB_NAME: z.string().regex(/^[A-Za-z0-9_]+$/).default('chairbook_messaging'),
   CORE_API_URL: z.url().default('http://127.0.0.1:3000'),
@@ -35,6 +43,8 @@ const shape = {
   MESSAGING_DISPATCH_CONCURRENCY: positiveInt(64),
   MESSAGING_POLL_MS: positiveInt(250),
   MESSAGING_AUTH_CACHE_TTL_MS: positiveInt(30_000),
+  /** How often the dead-letter queue's depth is read for /health and the metric. */
+  MESSAGING_DLQ_POLL_MS: positiveInt(15_000),
   OUTBOX_POLL_MS: positiveInt(250),
 };
 
@@ -57,6 +67,7 @@ export class MessagingConfig {
   readonly smsLimits!: { ratePerSecond: number; timeoutMs: number };
   readonly dispatch!: { leaseMs: number; batchSize: number; concurrency: number; pollMs: number };
   readonly auth!: { cacheTtlMs: number };
+  readonly events!: { maxBatch: number; concurrency: number; deadLetterPollMs: number };
   readonly outbox!: { pollIntervalMs: number };
 }
 
@@ -96,6 +107,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     smsLimits: { ratePerSecond: e.SMS_RATE_PER_SECOND, timeoutMs: e.SMS_TIMEOUT_MS },
     dispatch: { leaseMs: e.MESSAGING_SEND_LEASE_MS, batchSize: e.MESSAGING_DISPATCH_BATCH, concurrency: e.MESSAGING_DISPATCH_CONCURRENCY, pollMs: e.MESSAGING_POLL_MS },
     auth: { cacheTtlMs: e.MESSAGING_AUTH_CACHE_TTL_MS },
+    events: { maxBatch: e.MESSAGING_EVENT_BATCH, concurrency: e.MESSAGING_EVENT_CONCURRENCY, deadLetterPollMs: e.MESSAGING_DLQ_POLL_MS },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_MS },
   };
 }

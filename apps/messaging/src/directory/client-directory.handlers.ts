@@ -5,6 +5,9 @@ type ClientEvent = DomainEvent<'client.created' | 'client.updated'>;
 
 const flag = (v: boolean) => (v ? 1 : 0);
 
+/** `as_of` of a contact known only from a booking: older than any client event. */
+const EPOCH = new Date('1970-01-01T00:00:01Z');
+
 /**
  * Messaging's own client directory (contact, consents, birthday, categories, preferred staff,
  * last visit) built from core-api's events. Events can arrive out of order (redelivery, two
@@ -87,11 +90,31 @@ export async function rememberClientFromBooking(
   m: EntityManager,
   businessId: string,
   clientId: string,
-  c: { firstName: string; lastName: string; mobile: string | null; email: string | null; smsReminderConsent: boolean; emailReminderConsent: boolean },
+  c: BookingContact,
 ): Promise<void> {
+  await rememberClientsFromBookings(m, [{ businessId, clientId, contact: c }]);
+}
+
+type BookingContact = { firstName: string; lastName: string; mobile: string | null; email: string | null; smsReminderConsent: boolean; emailReminderConsent: boolean };
+
+/** `rememberClientFromBooking` for many clients in one statement. */
+export async function rememberClientsFromBookings(m: EntityManager, clients: { businessId: string; clientId: string; contact: BookingContact }[]): Promise<void> {
+  if (!clients.length) return;
   await m.query(
-    `INSERT IGNORE INTO client_contact (client_id, business_id, first_name, last_name, mobile, email, sms_reminder_consent, email_reminder_consent, as_of, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, '1970-01-01 00:00:01', NOW(3))`,
-    [clientId, businessId, c.firstName.slice(0, 100), c.lastName.slice(0, 100), c.mobile, c.email?.toLowerCase() ?? null, flag(c.smsReminderConsent), flag(c.emailReminderConsent)],
+    `INSERT IGNORE INTO client_contact (client_id, business_id, first_name, last_name, mobile, email, sms_reminder_consent, email_reminder_consent, as_of, updated_at) VALUES ?`,
+    [
+      clients.map(({ businessId, clientId, contact: c }) => [
+        clientId,
+        businessId,
+        c.firstName.slice(0, 100),
+        c.lastName.slice(0, 100),
+        c.mobile,
+        c.email?.toLowerCase() ?? null,
+        flag(c.smsReminderConsent),
+        flag(c.emailReminderConsent),
+        EPOCH,
+        new Date(),
+      ]),
+    ],
   );
 }

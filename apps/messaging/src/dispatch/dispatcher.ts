@@ -67,6 +67,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = true;
   private readonly loops: Promise<void>[] = [];
   private wakers: (() => void)[] = [];
+  /** A wake that found no loop asleep (both busy): the next loop to finish a pass goes again at once. */
+  private wakeMissed = false;
   private lastReclaim = 0;
 
   constructor(
@@ -95,6 +97,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   wake(): void {
     const wakers = this.wakers;
     this.wakers = [];
+    if (!wakers.length) this.wakeMissed = true;
     for (const w of wakers) w();
   }
 
@@ -113,6 +116,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         }
       }
       if (handled === 0 && !this.stopped) {
+        if (this.wakeMissed && !failures) {
+          this.wakeMissed = false;
+          continue;
+        }
         const wait = failures ? Math.min(5_000, this.config.dispatch.pollMs * 2 ** Math.min(failures, 5)) : this.config.dispatch.pollMs;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
@@ -139,7 +146,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** One claim-send-record pass; returns how many messages it took. */
   async dispatchOnce(): Promise<number> {
-    const decisions = await this.dataSource.transaction((m) => this.claim(m));
+    // READ COMMITTED: the claim locks the rows it takes, not the gaps between them, so messages
+    // being queued meanwhile are not held up (SKIP LOCKED works the same).
+    const decisions = await this.dataSource.transaction('READ COMMITTED', (m) => this.claim(m));
     const toSend = decisions.filter((d) => d.action === 'send').map((d) => d.row);
     if (!toSend.length) return decisions.length;
     const results = new Array<SendOutcome>(toSend.length);
@@ -238,7 +247,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /** The per-branch daily SMS cap, counted on the branch's local day under a row lock. */
   private async applyDailyLimit(m: EntityManager, branch: BranchContext, branchId: string, rows: ClaimRow[], now: Date): Promise<Decision[]> {
     const day = DateTime.fromJSDate(now, { zone: branch.timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
-    await m.query('INSERT IGNORE INTO sms_usage (branch_id, day, sent) VALUES (?, ?, 0)', [branchId, day]);
+    // Exclusive from the start (INSERT IGNORE would take a shared lock on an existing row, and two
+    // claims upgrading their shared locks at once deadlock).
+    await m.query('INSERT INTO sms_usage (branch_id, day, sent) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE sent = sent', [branchId, day]);
     const [usage]: { sent: number }[] = await m.query('SELECT sent FROM sms_usage WHERE branch_id = ? AND day = ? FOR UPDATE', [branchId, day]);
     const room = Math.max(0, branch.settings.dailySmsLimit - Number(usage?.sent ?? 0));
     const taken = rows.slice(0, room);
@@ -317,23 +328,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Step 2's bookkeeping, in bulk. Callbacks may have moved a row on already: never move it back. */
   private async record(rows: ClaimRow[], results: SendOutcome[]): Promise<void> {
-    const accepted: unknown[][] = [];
+    const accepted: [string, string, string][] = [];
     const failed: unknown[][] = [];
     const retry: unknown[][] = [];
     rows.forEach((row, i) => {
       const r = results[i];
       outcomes.inc({ channel: row.channel, kind: row.kind, outcome: r.outcome === 'accepted' ? 'sent' : r.outcome });
-      if (r.outcome === 'accepted') accepted.push([row.id, r.providerMessageId.slice(0, 100)]);
+      if (r.outcome === 'accepted') accepted.push([row.id, r.providerMessageId.slice(0, 100), row.channel === 'SMS' ? this.sms.name : this.email.name]);
       else if (r.outcome === 'failed' || row.attempts + 1 >= MAX_ATTEMPTS) failed.push([row.id, r.code.slice(0, 60), r.message.slice(0, 500)]);
       else {
         const delayMs = Math.max(r.retryAfterMs ?? 0, Math.min(15 * 60_000, 2_000 * 2 ** row.attempts));
         retry.push([row.id, r.code.slice(0, 60), r.message.slice(0, 500), r.maybeAccepted ? 1 : 0, Math.round(delayMs * 1000)]);
       }
     });
-    const provider = (channel: string) => (channel === 'SMS' ? this.sms.name : this.email.name);
     await this.withDbRetry(async () => {
       if (accepted.length) {
-        const t = literalRows(['id', 'pid', 'provider'], accepted.map(([id, pid]) => [id, pid, provider(rows.find((r) => r.id === id)!.channel)]));
+        const t = literalRows(['id', 'pid', 'provider'], accepted);
         await this.dataSource.query(
           `UPDATE message m JOIN (${t.sql}) v ON m.id = v.id
               SET m.provider_message_id = COALESCE(m.provider_message_id, v.pid), m.provider = v.provider,

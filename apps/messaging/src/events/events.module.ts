@@ -1,20 +1,22 @@
-import { broadcastBindings, consumerQueues, isEvent, parseEvent } from '@chairbook/contracts';
-import { consumeDomainEvents, LOGGER, OutboxRelay, RabbitMqClient } from '@chairbook/platform';
+import { broadcastBindings, consumerQueues, DomainEvent, isEvent, parseEvent } from '@chairbook/contracts';
+import { LOGGER, OutboxRelay, RabbitMqClient } from '@chairbook/platform';
 import { Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CoreApiAuthGuard } from '../auth/core-api-auth.guard';
-import { bookingEventHandlers } from '../bookings/booking-events.handlers';
+import { bookingEventHandlers, confirmBookings } from '../bookings/booking-events.handlers';
 import { MessagingConfig } from '../config/messaging.config';
 import { clientDirectoryHandlers } from '../directory/client-directory.handlers';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { tenantDirectoryHandlers } from '../tenants/tenant-directory.handlers';
+import { BatchingEventConsumer } from './batch-consumer';
 
 const CORE_EVENTS = consumerQueues.messagingCoreEvents;
 
 @Injectable()
 class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopping = false;
+  private consumer?: BatchingEventConsumer;
 
   constructor(
     private readonly config: MessagingConfig,
@@ -27,29 +29,41 @@ class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const bookings = bookingEventHandlers({ bookingPublicUrl: this.config.bookingPublicUrl, linkSigningSecret: this.config.linkSigningSecret });
+    const links = { bookingPublicUrl: this.config.bookingPublicUrl, linkSigningSecret: this.config.linkSigningSecret };
+    const bookings = bookingEventHandlers(links);
     const completed = bookings['appointment.completed'];
-    await consumeDomainEvents({
+    const handlers = {
+      ...tenantDirectoryHandlers,
+      ...clientDirectoryHandlers,
+      ...bookings,
+      // Completed: record the visit (directory) and drop the booking's pending reminders.
+      'appointment.completed': async (event: DomainEvent<'appointment.completed'>, m: EntityManager) => {
+        await clientDirectoryHandlers['appointment.completed'](event, m);
+        await completed(event, m);
+      },
+      // purchase.* is bound for future use (spend-based segments); nothing to do yet.
+    };
+    this.consumer = new BatchingEventConsumer({
       client: this.broker,
       dataSource: this.dataSource,
       consumer: CORE_EVENTS.queue,
       spec: { ...CORE_EVENTS, bindings: [...CORE_EVENTS.bindings], prefetch: this.config.rabbit.prefetch },
-      handlers: {
-        ...tenantDirectoryHandlers,
-        ...clientDirectoryHandlers,
-        ...bookings,
-        // Completed: record the visit (directory) and drop the booking's pending reminders.
-        'appointment.completed': async (event, m) => {
-          await clientDirectoryHandlers['appointment.completed'](event, m);
-          await completed(event, m);
+      handlers,
+      bulk: {
+        'booking.confirmed': {
+          handle: (events, m) => confirmBookings(m, events, links),
+          keys: (e) => [`b:${e.data.bookingId}`, `c:${e.data.clientId}`],
         },
-        // purchase.* is bound for future use (spend-based segments); nothing to do yet.
       },
       logger: this.logger,
+      maxBatch: this.config.events.maxBatch,
+      concurrency: this.config.events.concurrency,
       isStopping: () => this.stopping,
+      // What a batch queued goes out at once rather than at the dispatcher's next poll. (Only
+      // this copy needs waking: every copy's dispatcher claims from the same table.)
+      afterCommit: () => this.dispatcher.wake(),
     });
-    // Newly queued messages go out at once rather than at the dispatcher's next poll.
-    await this.broker.subscribeBroadcast(['booking.*', 'appointment.*'], async () => this.dispatcher.wake());
+    await this.consumer.start();
     await this.broker.subscribeBroadcast(
       broadcastBindings.credentialsChanged,
       async (message) => {

@@ -16,7 +16,8 @@ const depthGauge = (() => {
 /**
  * Watches the depth of the dead-letter queue (events that broke their contract or kept
  * failing) for /health details and the `messaging_dead_letter_depth` metric, which the
- * alarm pages on. Its own small connection, polled every 15 s, so /health never waits on it.
+ * alarm pages on. Its own small connection, polled every MESSAGING_DLQ_POLL_MS (15 s), so
+ * /health never waits on it.
  */
 @Injectable()
 export class DeadLetterMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,7 +34,7 @@ export class DeadLetterMonitor implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     const tick = () => {
       void this.refresh().finally(() => {
-        this.timer = setTimeout(tick, 15_000);
+        this.timer = setTimeout(tick, this.config.events.deadLetterPollMs);
         this.timer.unref();
       });
     };
