@@ -2,7 +2,6 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- this is test support (the tests/ project); see the e2e specs
 import { createTestVhost, dropDatabase, uniqueDatabaseName, waitFor } from '@chairbook/testing';
 
 export const repoRoot = join(__dirname, '..', '..');
