@@ -48,7 +48,7 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
   let manageUrl = '';
 
   const newPage = async (options: Parameters<Browser['newContext']>[0] = PHONE) => {
-    const context = await browser.newContext({ ...options, baseURL: platform.urls.booking, timezoneId: 'Europe/Dublin', locale: 'en-IE' });
+    const context = await browser.newContext({ timezoneId: 'Europe/Dublin', locale: 'en-IE', ...options, baseURL: platform.urls.booking });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => {
@@ -73,6 +73,12 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     const page = await newPage();
     // When the salon's heading first exists, in ms from navigation start (HTML, JS, boot, API, render).
     await page.addInitScript(() => {
+      // Layout shifts not caused by input (CLS), summed over the visit.
+      const w = window as unknown as { layoutShift: number };
+      w.layoutShift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) w.layoutShift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
       new MutationObserver((_, observer) => {
         if (document.querySelector('main h1')) {
           (window as unknown as { firstHeadingAt: number }).firstHeadingAt = performance.now();
@@ -128,6 +134,11 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     await page.getByRole('heading', { name: 'Pick a time' }).waitFor();
     await chooseDay(page, inDays(3));
     await screenshot(page, '04-week-and-times');
+    // Salon page, basket, stylists and the week loading in: nothing jumps under the reader.
+    const layoutShift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
+    metrics['cumulativeLayoutShift'] = Number(layoutShift.toFixed(4));
+    process.stdout.write(`  cumulative layout shift, salon page to the week view: ${layoutShift.toFixed(4)}\n`);
+    expect(layoutShift).toBeLessThan(0.1);
     await page.locator('.times button').first().click();
 
     await page.getByRole('heading', { name: 'Your details' }).waitFor();
@@ -290,7 +301,8 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
   }, 60_000);
 
   it('books with the keyboard alone, focus following each step', async () => {
-    const page = await newPage({ viewport: { width: 1024, height: 800 } });
+    // A visitor abroad: times stay in the salon's zone, and the page says so.
+    const page = await newPage({ viewport: { width: 1024, height: 800 }, timezoneId: 'America/New_York' });
     await page.goto(`/book/${SLUG}`);
     await page.getByRole('heading', { level: 1, name: 'Foundation Hair' }).waitFor();
     await tabTo(page, (el) => el.type === 'checkbox' && el.label.startsWith('Blow Dry'));
@@ -307,6 +319,7 @@ describe('online booking in a real browser (Debian Chromium, built services, Mar
     expect(await focused(page)).toBe('h1:Pick a time');
     await weekLoaded(page);
     await page.locator('.times button').first().waitFor();
+    await expect(page.locator('.zone-note').textContent()).resolves.toContain('salon’s local time: Dublin (Europe/Dublin)');
     await tabTo(page, (el) => el.tag === 'button' && /^Book \d\d:\d\d$/.test(el.text));
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Your details' }).waitFor();
