@@ -104,7 +104,9 @@ async function main() {
   }
   if (!service) throw new Error('no free slot in the next 7 days for the first services');
   const slot = slots[0];
-  say(`availability ${slots.length} free slots for "${service.name ?? service.serviceId}"; first ${slot.startTime} with staff ${slot.staffId}`);
+  say(
+    `availability ${slots.length} free slots for "${service.name ?? service.serviceId}"; first ${slot.startTime} with staff ${slot.staffId}`,
+  );
 
   step = 'core API: book';
   const idempotencyKey = randomUUID();
@@ -113,23 +115,42 @@ async function main() {
       { clientId: client.clientId, serviceSchedules: [{ serviceId: service.serviceId, staffId: slot.staffId, startTime: slot.startTime }] },
     ],
   };
-  const first = await call('POST', `${branchApi}/booking`, { headers: { ...as, 'idempotency-key': idempotencyKey }, body: booking, expect: [200, 201] });
+  const first = await call('POST', `${branchApi}/booking`, {
+    headers: { ...as, 'idempotency-key': idempotencyKey },
+    body: booking,
+    expect: [200, 201],
+  });
   const bookingId = first.body.bookingId;
   if (!bookingId) throw new Error(`booking answered without a bookingId: ${short(first.body)}`);
-  const again = await call('POST', `${branchApi}/booking`, { headers: { ...as, 'idempotency-key': idempotencyKey }, body: booking, expect: [200, 201] });
-  if (again.body.bookingId !== bookingId) throw new Error(`the same Idempotency-Key booked again: ${again.body.bookingId} after ${bookingId}`);
-  const taken = await call('POST', `${branchApi}/booking`, { headers: { ...as, 'idempotency-key': randomUUID() }, body: booking, expect: [409] });
-  say(`booking    ${bookingId} → HTTP ${first.status}; replay with the same Idempotency-Key → the same booking; the same slot again → 409 ${taken.body.code ?? ''}`);
+  const again = await call('POST', `${branchApi}/booking`, {
+    headers: { ...as, 'idempotency-key': idempotencyKey },
+    body: booking,
+    expect: [200, 201],
+  });
+  if (again.body.bookingId !== bookingId)
+    throw new Error(`the same Idempotency-Key booked again: ${again.body.bookingId} after ${bookingId}`);
+  const taken = await call('POST', `${branchApi}/booking`, {
+    headers: { ...as, 'idempotency-key': randomUUID() },
+    body: booking,
+    expect: [409],
+  });
+  say(
+    `booking    ${bookingId} → HTTP ${first.status}; replay with the same Idempotency-Key → the same booking; the same slot again → 409 ${taken.body.code ?? ''}`,
+  );
 
   step = 'core API: read back';
-  const appointmentIdsOf = (b) => (b.clientAppointmentSchedules ?? []).flatMap((c) => (c.serviceSchedules ?? []).map((x) => x.appointmentId)).filter(Boolean);
+  const appointmentIdsOf = (b) =>
+    (b.clientAppointmentSchedules ?? []).flatMap((c) => (c.serviceSchedules ?? []).map((x) => x.appointmentId)).filter(Boolean);
   const read = (await call('GET', `${branchApi}/booking/${bookingId}`, { headers: as })).body;
   const appointmentIds = appointmentIdsOf(read);
   if (read.bookingStatus !== 'ACTIVE' || !appointmentIds.length) throw new Error(`booking ${bookingId} reads back as ${short(read)}`);
   const activation = async () =>
-    Promise.all(appointmentIds.map(async (id) => (await call('GET', `${branchApi}/appointment/${id}`, { headers: as })).body.activationState));
+    Promise.all(
+      appointmentIds.map(async (id) => (await call('GET', `${branchApi}/appointment/${id}`, { headers: as })).body.activationState),
+    );
   const before = await activation();
-  if (before.some((state) => state !== 'ACTIVE')) throw new Error(`appointments ${appointmentIds.join(', ')} are ${before.join(', ')}, not ACTIVE`);
+  if (before.some((state) => state !== 'ACTIVE'))
+    throw new Error(`appointments ${appointmentIds.join(', ')} are ${before.join(', ')}, not ACTIVE`);
   say(`read back  booking ${bookingId} ${read.bookingStatus}: appointment ${appointmentIds.join(', ')} ${before.join(', ')}`);
 
   step = 'core API: cancel';
@@ -143,12 +164,19 @@ async function main() {
   const site = await call('GET', `${urls.booking}/book/api/salons/foundation-hair`, { expect: [200, 404] });
   if (site.status === 200) {
     const s = site.body;
-    say(`booking site GET /book/api/salons/foundation-hair → 200 (${short(s.name ?? s.salon?.name ?? s, 80)}), answered through core-api with the booking credential`);
+    say(
+      `booking site GET /book/api/salons/foundation-hair → 200 (${short(s.name ?? s.salon?.name ?? s, 80)}), answered through core-api with the booking credential`,
+    );
   } else {
     say('booking site GET /book/api/salons/foundation-hair → 404: this build has no booking-site API (not checked)');
   }
-  const page = await call('GET', `${urls.booking}/book/foundation-hair`, { raw: true, expect: [200, 404], headers: { accept: 'text/html' } });
-  if (page.status === 200) say(`booking site GET /book/foundation-hair → 200 ${page.headers.get('content-type')} (${page.body.length} bytes)`);
+  const page = await call('GET', `${urls.booking}/book/foundation-hair`, {
+    raw: true,
+    expect: [200, 404],
+    headers: { accept: 'text/html' },
+  });
+  if (page.status === 200)
+    say(`booking site GET /book/foundation-hair → 200 ${page.headers.get('content-type')} (${page.body.length} bytes)`);
   else say('booking site GET /book/foundation-hair → 404: this image carries no built booking site');
 
   say(`RESULT ok booking=${bookingId} client=${client.clientId} slot=${slot.startTime}`);

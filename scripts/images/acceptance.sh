@@ -12,7 +12,8 @@
 #      the core API as the demo owner, and the booking site's API (booking → core-api);
 #   5. SIGTERM: each container stops cleanly within its shutdown timeout.
 # Containers, databases and the vhost are removed at the end, also on failure or Ctrl-C
-# (KEEP=1 leaves them running for a look). Container logs stay in $CHAIRBOOK_IMAGES_WORK/logs.
+# (KEEP=1 leaves them running for a look, skipping 5). Container logs stay in
+# $CHAIRBOOK_IMAGES_WORK/logs (/var/tmp/chairbook-images/logs).
 #
 #   npm run images:acceptance                    # the :latest images
 #   IMAGE_TAG=<tag> npm run images:acceptance    # a given build
@@ -60,7 +61,8 @@ cleanup() {
   local code=$?
   trap - EXIT INT TERM
   if [ "${KEEP:-0}" = 1 ]; then
-    log "KEEP=1: leaving containers ${containers[*]:-none}, databases $CORE_DB $MESSAGING_DB, vhost $VHOST (env: $STATE/env)"
+    log "KEEP=1: left running: containers ${containers[*]:-none}; databases $CORE_DB $MESSAGING_DB; vhost $VHOST; env in $STATE/env"
+    log "remove them with: ${PODMAN[*]} rm -f ${containers[*]:-}; mariadb -e 'DROP DATABASE $CORE_DB; DROP DATABASE $MESSAGING_DB'; rabbitmqctl delete_vhost $VHOST; rm -r $STATE"
     exit "$code"
   fi
   for c in "${containers[@]}"; do
@@ -219,7 +221,9 @@ CORE_API_URL="http://127.0.0.1:$CORE_PORT" BOOKING_URL="http://127.0.0.1:$BOOKIN
 [ "${PIPESTATUS[0]}" = 0 ] || die "acceptance checks failed"
 
 # 5. Graceful stop: SIGTERM to PID 1 (node), which must exit by itself (not killed after 20 s).
+[ "${KEEP:-0}" = 1 ] && log "KEEP=1: not stopping them (SIGTERM check skipped)"
 for app in booking messaging core-api; do
+  [ "${KEEP:-0}" = 1 ] && break
   c="$NAME-$app"
   t=$(date +%s%N)
   podman_quiet stop -t 20 "$c" >/dev/null

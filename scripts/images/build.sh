@@ -82,3 +82,5 @@ for app in "${apps[@]}"; do
 done
 printf '%-52s %-8s %s\n' "$BASE_IMAGE (base)" "$(image_size "$BASE_IMAGE")" ""
 printf '\nall built in %s; also tagged :latest. Next: npm run images:acceptance\n' "$(elapsed "$total_started")"
+printf 'container storage: %s (bash scripts/images/prune.sh drops older builds and the layer cache)\n' \
+  "$(du -sh /var/lib/containers/storage 2>/dev/null | cut -f1)"
