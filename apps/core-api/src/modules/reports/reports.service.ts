@@ -23,7 +23,21 @@ interface Scope {
   window: Interval;
 }
 
-type Sums = { t: number | string | null; n: number | string | null; x: number | string | null };
+type Num = number | string | null;
+type Sums = { t: Num; n: Num; x: Num };
+
+/** Minor-unit totals of a group of lines. */
+class Sum {
+  total = 0;
+  net = 0;
+  tax = 0;
+  add(r: Sums): this {
+    this.total += Number(r.t ?? 0);
+    this.net += Number(r.n ?? 0);
+    this.tax += Number(r.x ?? 0);
+    return this;
+  }
+}
 
 /**
  * The owner's numbers, as JSON (and two as SVG charts). Revenue reads purchase lines by their
@@ -39,65 +53,74 @@ export class ReportsService {
     private readonly rosters: RostersService,
   ) {}
 
+  /**
+   * Revenue in two passes over the covering index ix_purchase_item_reporting: by day × line
+   * type × tax rate (in index order, so grouped without a temporary table), and by staff ×
+   * line type × service × product. Everything else is summed from those groups here.
+   */
   async revenue(businessId: string, branchId: string, q: ReportQuery) {
     const s = await this.scope(businessId, branchId, q);
-    const m = (v: number | string | null) => toMajor(Number(v ?? 0), s.branch.currency);
+    const m = (v: number) => toMajor(v, s.branch.currency);
     const where = `branch_id = ? AND local_date BETWEEN ? AND ?${s.staffId ? ' AND staff_id = ?' : ''}`;
     const params = [branchId, s.from, s.to, ...(s.staffId ? [s.staffId] : [])];
     const sums = 'SUM(total_minor) AS t, SUM(net_minor) AS n, SUM(tax_minor) AS x';
-    const q1 = <T>(sql: string) => this.dataSource.query(sql, params) as Promise<T[]>;
-    const [byType, byDay, byStaff, byService, byProduct, byRate] = await Promise.all([
-      q1<{ item_type: string; d: number | string; c: number | string } & Sums>(
-        `SELECT item_type, ${sums}, SUM(discount_minor) AS d, COUNT(*) AS c FROM purchase_item WHERE ${where} GROUP BY item_type`,
-      ),
-      q1<{ day: Date | string } & Sums>(
-        `SELECT local_date AS day, ${sums} FROM purchase_item WHERE ${where} AND item_type IN ${REVENUE_TYPES} GROUP BY local_date`,
-      ),
-      q1<{ staff_id: string | null; kind: string } & Sums>(
-        `SELECT staff_id, IF(item_type = 'PRODUCT', 'PRODUCT', 'SERVICE') AS kind, ${sums} FROM purchase_item WHERE ${where} AND item_type IN ${REVENUE_TYPES} GROUP BY staff_id, kind`,
-      ),
-      q1<{ service_id: string; q: number | string } & Sums>(
-        `SELECT service_id, SUM(quantity) AS q, ${sums} FROM purchase_item WHERE ${where} AND item_type IN ('APPOINTMENT','SERVICE') GROUP BY service_id`,
-      ),
-      q1<{ product_id: string; q: number | string; cost: number | string } & Sums>(
-        `SELECT product_id, SUM(quantity) AS q, SUM(quantity * unit_cost_minor) AS cost, ${sums} FROM purchase_item WHERE ${where} AND item_type = 'PRODUCT' GROUP BY product_id`,
-      ),
-      q1<{ rate: number } & Sums>(
-        `SELECT tax_rate_milli AS rate, ${sums} FROM purchase_item WHERE ${where} AND item_type IN ${REVENUE_TYPES} GROUP BY tax_rate_milli`,
-      ),
+    const [daily, byWho] = await Promise.all([
+      this.dataSource.query(
+        `SELECT local_date AS day, item_type, tax_rate_milli AS rate, ${sums}, SUM(discount_minor) AS d, COUNT(*) AS c
+           FROM purchase_item WHERE ${where} GROUP BY local_date, item_type, tax_rate_milli`,
+        params,
+      ) as Promise<({ day: Date | string; item_type: string; rate: number; d: Num; c: Num } & Sums)[]>,
+      this.dataSource.query(
+        `SELECT staff_id, item_type, service_id, product_id, SUM(quantity) AS q, SUM(quantity * unit_cost_minor) AS cost, ${sums}
+           FROM purchase_item WHERE ${where} AND item_type IN ${REVENUE_TYPES} GROUP BY staff_id, item_type, service_id, product_id`,
+        params,
+      ) as Promise<
+        ({ staff_id: string | null; item_type: string; service_id: string | null; product_id: string | null; q: Num; cost: Num } & Sums)[]
+      >,
     ]);
-    const names = await this.names(
-      byStaff.map((r) => r.staff_id),
-      byService.map((r) => r.service_id),
-      byProduct.map((r) => r.product_id),
-    );
-    const triple = (r: Sums) => ({ total: m(r.t), net: m(r.n), tax: m(r.x) });
-    const type = (t: string) => byType.find((r) => r.item_type === t);
-    const revenueRows = byType.filter((r) => ['APPOINTMENT', 'SERVICE', 'PRODUCT'].includes(r.item_type));
-    const sum = (rows: Sums[], k: keyof Sums) => rows.reduce((acc, r) => acc + Number(r[k] ?? 0), 0);
-    const days = new Map(byDay.map((r) => [dateOnly(r.day)!, r]));
-    const staff = new Map<
-      string,
-      { staffId: string | null; name: string; total: number; net: number; tax: number; services: number; products: number }
-    >();
-    for (const r of byStaff) {
-      const key = r.staff_id ?? '';
-      const e = staff.get(key) ?? {
-        staffId: r.staff_id,
-        name: r.staff_id ? (names.staff.get(r.staff_id) ?? '') : 'Unassigned',
-        total: 0,
-        net: 0,
-        tax: 0,
-        services: 0,
-        products: 0,
-      };
-      e.total += Number(r.t);
-      e.net += Number(r.n);
-      e.tax += Number(r.x);
-      if (r.kind === 'PRODUCT') e.products += Number(r.t);
-      else e.services += Number(r.t);
-      staff.set(key, e);
+    const isRevenue = (type: string) => type === 'APPOINTMENT' || type === 'SERVICE' || type === 'PRODUCT';
+    const totals = { revenue: new Sum(), services: 0, products: 0, tips: 0, vouchersSold: 0, discounts: 0, lines: 0 };
+    const days = new Map<string, Sum>();
+    const rates = new Map<number, Sum>();
+    for (const r of daily) {
+      totals.lines += Number(r.c);
+      const total = Number(r.t);
+      if (r.item_type === 'TIP') totals.tips += total;
+      if (r.item_type === 'VOUCHER') totals.vouchersSold += total;
+      if (!isRevenue(r.item_type)) continue;
+      if (r.item_type === 'PRODUCT') totals.products += total;
+      else totals.services += total;
+      totals.discounts += Number(r.d);
+      totals.revenue.add(r);
+      const day = dateOnly(r.day)!;
+      days.set(day, (days.get(day) ?? new Sum()).add(r));
+      rates.set(r.rate, (rates.get(r.rate) ?? new Sum()).add(r));
     }
+    const staff = new Map<string, { sum: Sum; services: number; products: number }>();
+    const services = new Map<string, { sum: Sum; quantity: number }>();
+    const products = new Map<string, { sum: Sum; quantity: number; cost: number }>();
+    for (const r of byWho) {
+      const who = staff.get(r.staff_id ?? '') ?? { sum: new Sum(), services: 0, products: 0 };
+      who.sum.add(r);
+      if (r.item_type === 'PRODUCT') who.products += Number(r.t);
+      else who.services += Number(r.t);
+      staff.set(r.staff_id ?? '', who);
+      if (r.product_id) {
+        const p = products.get(r.product_id) ?? { sum: new Sum(), quantity: 0, cost: 0 };
+        p.sum.add(r);
+        p.quantity += Number(r.q);
+        p.cost += Number(r.cost);
+        products.set(r.product_id, p);
+      } else if (r.service_id) {
+        const v = services.get(r.service_id) ?? { sum: new Sum(), quantity: 0 };
+        v.sum.add(r);
+        v.quantity += Number(r.q);
+        services.set(r.service_id, v);
+      }
+    }
+    const names = await this.names([...staff.keys()], [...services.keys()], [...products.keys()]);
+    const money = (x: Sum) => ({ total: m(x.total), net: m(x.net), tax: m(x.tax) });
+    const byTotal = <T extends { sum: Sum }>(a: [string, T], b: [string, T]) => b[1].sum.total - a[1].sum.total || a[0].localeCompare(b[0]);
     return {
       branchId,
       currencyCode: s.branch.currency,
@@ -105,45 +128,36 @@ export class ReportsService {
       toDate: s.to,
       staffId: s.staffId,
       totals: {
-        revenue: m(sum(revenueRows, 't')),
-        net: m(sum(revenueRows, 'n')),
-        tax: m(sum(revenueRows, 'x')),
-        discounts: m(revenueRows.reduce((acc, r) => acc + Number(r.d ?? 0), 0)),
-        services: m(Number(type('APPOINTMENT')?.t ?? 0) + Number(type('SERVICE')?.t ?? 0)),
-        products: m(type('PRODUCT')?.t ?? 0),
-        tips: m(type('TIP')?.t ?? 0),
-        vouchersSold: m(type('VOUCHER')?.t ?? 0),
-        lines: byType.reduce((acc, r) => acc + Number(r.c), 0),
+        revenue: m(totals.revenue.total),
+        net: m(totals.revenue.net),
+        tax: m(totals.revenue.tax),
+        discounts: m(totals.discounts),
+        services: m(totals.services),
+        products: m(totals.products),
+        tips: m(totals.tips),
+        vouchersSold: m(totals.vouchersSold),
+        lines: totals.lines,
       },
-      taxSplit: byRate.sort((a, b) => a.rate - b.rate).map((r) => ({ taxRate: milliToRate(r.rate), ...triple(r) })),
-      byDay: this.dates(s.from, s.to).map((date) => {
-        const r = days.get(date);
-        return { date, ...(r ? triple(r) : { total: 0, net: 0, tax: 0 }) };
-      }),
-      byStaff: [...staff.values()]
-        .sort((a, b) => b.total - a.total)
-        .map((e) => ({
-          staffId: e.staffId,
-          name: e.name,
-          total: m(e.total),
-          net: m(e.net),
-          tax: m(e.tax),
-          services: m(e.services),
-          products: m(e.products),
-        })),
-      byService: byService
-        .sort((a, b) => Number(b.t) - Number(a.t))
-        .map((r) => ({ serviceId: r.service_id, name: names.services.get(r.service_id) ?? '', quantity: Number(r.q), ...triple(r) })),
-      byProduct: byProduct
-        .sort((a, b) => Number(b.t) - Number(a.t))
-        .map((r) => ({
-          productId: r.product_id,
-          name: names.products.get(r.product_id) ?? '',
-          quantity: Number(r.q),
-          ...triple(r),
-          cost: m(r.cost),
-          margin: m(Number(r.n) - Number(r.cost)),
-        })),
+      taxSplit: [...rates.entries()].sort(([a], [b]) => a - b).map(([rate, x]) => ({ taxRate: milliToRate(rate), ...money(x) })),
+      byDay: this.dates(s.from, s.to).map((date) => ({ date, ...money(days.get(date) ?? new Sum()) })),
+      byStaff: [...staff.entries()].sort(byTotal).map(([id, e]) => ({
+        staffId: id || null,
+        name: id ? (names.staff.get(id) ?? '') : 'Unassigned',
+        ...money(e.sum),
+        services: m(e.services),
+        products: m(e.products),
+      })),
+      byService: [...services.entries()]
+        .sort(byTotal)
+        .map(([id, e]) => ({ serviceId: id, name: names.services.get(id) ?? '', quantity: e.quantity, ...money(e.sum) })),
+      byProduct: [...products.entries()].sort(byTotal).map(([id, e]) => ({
+        productId: id,
+        name: names.products.get(id) ?? '',
+        quantity: e.quantity,
+        ...money(e.sum),
+        cost: m(e.cost),
+        margin: m(e.sum.net - e.cost),
+      })),
     };
   }
 
