@@ -3,6 +3,7 @@
 # test tool ever downloads a browser of its own). Idempotent, and safe to call from two test
 # targets at once: the install runs under a lock and the second caller finds it done.
 set -eu
+if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then exit 0; fi
 if command -v chromium >/dev/null 2>&1; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "chromium is missing; install it with: sudo apt-get install -y chromium" >&2

@@ -8,6 +8,9 @@ module.exports = {
   disable_watching: true,
   launch_in_ci: ['Chromium'],
   launch_in_dev: ['Chromium'],
+  // CHROMIUM_PATH points at another Chromium-family browser where Debian's is not available
+  // (e.g. Google Chrome on GitHub's runners).
+  ...(process.env.CHROMIUM_PATH ? { browser_paths: { Chromium: process.env.CHROMIUM_PATH } } : {}),
   browser_start_timeout: 120,
   browser_disconnect_timeout: 60,
   browser_args: {

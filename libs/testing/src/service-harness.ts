@@ -51,6 +51,8 @@ export async function startServiceForTest<C>(options: {
     DB_CONNECT_TIMEOUT_MS: '1500',
     RABBITMQ_URL: brokerUrl.toString(),
     OUTBOX_POLL_MS: '50',
+    // Tests fire requests faster than an integration would; the rate-limit test sets its own.
+    RATE_LIMIT_PER_SECOND: '100000',
     ...(options.databaseEnv ? { [options.databaseEnv]: database } : {}),
     ...options.env,
   });

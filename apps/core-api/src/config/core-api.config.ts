@@ -14,6 +14,8 @@ const shape = {
   AUTH_CACHE_TTL_MS: positiveInt(60_000),
   /** Per-credential request rate (Phorest documents 100 requests per second). */
   RATE_LIMIT_PER_SECOND: positiveInt(100),
+  /** The booking site's credential carries every online customer (it limits them itself). */
+  SERVICE_RATE_LIMIT_PER_SECOND: positiveInt(2_000),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 };
 
@@ -26,7 +28,7 @@ export class CoreApiConfig {
   readonly db!: DatabaseSettings;
   readonly rabbit!: { url: string; publishWindow: number; prefetch: number };
   readonly outbox!: { relayEnabled: boolean; pollIntervalMs: number };
-  readonly auth!: { cacheTtlMs: number; rateLimitPerSecond: number };
+  readonly auth!: { cacheTtlMs: number; rateLimitPerSecond: number; serviceRateLimitPerSecond: number };
   readonly demoPassword?: string;
 }
 
@@ -48,7 +50,7 @@ export function loadCoreApiConfig(env: NodeJS.ProcessEnv = process.env): CoreApi
     },
     rabbit: { url: e.RABBITMQ_URL, publishWindow: e.RABBITMQ_PUBLISH_WINDOW, prefetch: e.RABBITMQ_PREFETCH },
     outbox: { relayEnabled: e.OUTBOX_RELAY_ENABLED, pollIntervalMs: e.OUTBOX_POLL_MS },
-    auth: { cacheTtlMs: e.AUTH_CACHE_TTL_MS, rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND },
+    auth: { cacheTtlMs: e.AUTH_CACHE_TTL_MS, rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND, serviceRateLimitPerSecond: e.SERVICE_RATE_LIMIT_PER_SECOND },
     demoPassword: e.DEMO_PASSWORD,
   };
 }

@@ -109,7 +109,7 @@ export class AppointmentsController {
 
   @Post(`${BOOKING}/note`)
   @HttpCode(200)
-  @RequireRole('RECEPTION')
+  @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Add a note to the booking' })
   bookingNote(
     @Param('businessId') businessId: string,

@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerException, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { CoreApiConfig } from '../../config/core-api.config';
-import { BasicAuthGuard } from './basic-auth.guard';
+import { BasicAuthGuard, serviceCredentialKeys } from './basic-auth.guard';
 import { CredentialCache } from './credential-cache';
 import { RolesGuard } from './roles.guard';
 import { TenancyGuard } from './tenancy.guard';
@@ -28,7 +28,16 @@ class CredentialThrottlerGuard extends ThrottlerGuard {
     ThrottlerModule.forRootAsync({
       inject: [CoreApiConfig],
       useFactory: (config: CoreApiConfig) => ({
-        throttlers: [{ name: 'default', ttl: 1_000, limit: config.auth.rateLimitPerSecond }],
+        throttlers: [
+          {
+            name: 'default',
+            ttl: 1_000,
+            limit: (context) => {
+              const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers['authorization'];
+              return header && serviceCredentialKeys.has(CredentialCache.keyOf(header)) ? config.auth.serviceRateLimitPerSecond : config.auth.rateLimitPerSecond;
+            },
+          },
+        ],
         // Health and metrics stay reachable for load balancers and scrapers.
         skipIf: (context) => {
           const url: string = context.switchToHttp().getRequest<{ url?: string }>().url ?? '';

@@ -16,6 +16,12 @@ type AuthRequest = {
   principal?: Principal;
 };
 
+/**
+ * Hashes of headers verified as the booking site's SERVICE credential: that one credential
+ * carries every online customer's requests, so it gets its own, higher rate limit.
+ */
+export const serviceCredentialKeys = new Set<string>();
+
 /** Operations endpoints stay open for load balancers, scrapers and readers of the docs. */
 const OPEN_PATHS = /^\/(health|metrics|docs)(\/|\?|-json|$)/;
 
@@ -80,6 +86,7 @@ export class BasicAuthGuard implements CanActivate {
     if (!user || !ok) throw challenge();
     const principal: Principal = { userId: user.id, businessId: user.business_id, email: user.email, role: user.role, staffId: user.staff_id, version: user.version };
     this.cache.set(key, principal);
+    if (principal.role === 'SERVICE') serviceCredentialKeys.add(key);
     return principal;
   }
 }

@@ -32,6 +32,7 @@ export class BranchesController {
   }
 
   @Get(BRANCH_PATH)
+  @RequireRole('STYLIST', { service: true })
   @UseInterceptors(EtagInterceptor)
   @ApiOperation({ summary: 'Get a branch (ETag; 304 on If-None-Match)' })
   get(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string) {

@@ -1,0 +1,34 @@
+import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
+import { createSalon, serviceCredential, TestSalon } from '../../test-support/salon';
+
+describe('rate limit per credential (real MariaDB)', () => {
+  let api: CoreApiHarness;
+  let salon: TestSalon;
+
+  beforeAll(async () => {
+    api = await startCoreApi({ env: { RATE_LIMIT_PER_SECOND: '5', SERVICE_RATE_LIMIT_PER_SECOND: '1000' } });
+    salon = await createSalon(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After past the credential’s limit, and health stays open', async () => {
+    await new Promise((r) => setTimeout(r, 1_100));
+    const results = await Promise.all(Array.from({ length: 20 }, () => salon.owner.get(salon.owner.branch)));
+    const limited = results.filter((r) => r.status === 429);
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(5);
+    expect(limited.length).toBeGreaterThanOrEqual(15);
+    expect(limited[0].body.code).toBe('RATE_LIMITED');
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+  });
+
+  it('gives the booking site’s credential its own, higher limit', async () => {
+    const site = await serviceCredential(api, salon);
+    await site.get(salon.owner.branch); // verified once, then recognised
+    await new Promise((r) => setTimeout(r, 1_100));
+    const results = await Promise.all(Array.from({ length: 20 }, () => site.get(salon.owner.branch)));
+    expect(results.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+});
