@@ -295,6 +295,33 @@ describe('reports API (real MariaDB)', () => {
     expect((await owner.get(`${owner.business}/branch/${other.owner.branchId}/report/stock`)).status).toBe(404);
   });
 
+  it('documents the till, stock, voucher, loyalty, report and export routes in the OpenAPI document', async () => {
+    const doc = await owner.as(undefined).get('/docs-json');
+    const paths = Object.keys(doc.body.paths);
+    const base = '/third-party-api-server/api/business/{businessId}';
+    const branch = `${base}/branch/{branchId}`;
+    for (const path of [
+      `${branch}/product/{productId}`,
+      `${branch}/taxrate/{taxRateId}`,
+      `${branch}/stock/adjustment`,
+      `${branch}/stock/take`,
+      `${branch}/inventorytransaction`,
+      `${branch}/purchase`,
+      `${branch}/purchase/{purchaseId}/refund`,
+      `${branch}/purchase/{purchaseId}/void`,
+      `${branch}/till/{tillId}/balance`,
+      `${branch}/till/{tillId}/open`,
+      `${base}/voucher/{voucherId}/history`,
+      `${base}/loyaltypoints`,
+      `${branch}/report/revenue`,
+      `${branch}/report/utilisation.svg`,
+      `${branch}/csvexportjob/{jobId}`,
+      `${branch}/csvexportjob/{jobId}/download`,
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+
   it('is for managers and owners only', async () => {
     const [reception, manager] = await Promise.all([addUser(api, owner, 'RECEPTION'), addUser(api, owner, 'MANAGER')]);
     for (const name of ['revenue', 'revenue.svg', 'appointments', 'utilisation', 'utilisation.svg', 'retention', 'stock']) {
