@@ -1,32 +1,3 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
-const { StripWorkspaceDepsPlugin } = require('../../tools/strip-workspace-deps');
+const { serviceWebpackConfig } = require('../../tools/service-webpack-config');
 
-const hasCli = require('fs').existsSync(join(__dirname, 'src/cli.ts'));
-
-module.exports = {
-  output: {
-    path: join(__dirname, 'dist'),
-    clean: true,
-    ...(process.env.NODE_ENV !== 'production' && {
-      devtoolModuleFilenameTemplate: '[absolute-resource-path]',
-    }),
-  },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      // cli.js: migrations and one-off commands, from the same code as the service.
-      additionalEntryPoints: hasCli ? [{ entryName: 'cli', entryPath: './src/cli.ts' }] : [],
-      tsConfig: './tsconfig.app.json',
-      assets: [],
-      optimization: false,
-      outputHashing: 'none',
-      // dist/package.json lists exactly the runtime dependencies the bundle needs (for images).
-      generatePackageJson: true,
-      sourceMap: true,
-    }),
-    new StripWorkspaceDepsPlugin(),
-  ],
-};
+module.exports = serviceWebpackConfig(__dirname);
