@@ -1,27 +1,38 @@
 import { createEvent, DOMAIN_EVENTS_EXCHANGE } from '@chairbook/contracts';
-import { queryDatabase, waitFor } from '@chairbook/testing';
+import { publishRaw, queryDatabase, waitFor } from '@chairbook/testing';
 import amqplib from 'amqplib';
 import { appointment, contact, newId, salonEvents } from '../test-support/events';
 import { FakeCoreApi } from '../test-support/fake-core-api';
+import { deliveryCounts, formatCounts } from '../test-support/fault-counts';
 import { FakeTwilio } from '../test-support/fake-twilio';
 import { MessagingHarness, startMessaging } from '../test-support/messaging-harness';
 
 const BURST = Number(process.env['REMINDER_BURST'] ?? 10_000);
+const mobile = (i: number) => `+35387${String(2_000_000 + i).padStart(7, '0')}`;
+const isConfirmation = (m: { body: string }) => m.body.includes('is confirmed');
+const isReminder = (m: { body: string }) => m.body.includes('a reminder of your appointment');
 
 /**
- * 10,000 bookings whose reminders fall due together, with the broker cut in the middle of the
- * burst and restored: every confirmation and every reminder reaches the provider exactly once.
+ * 10,000 bookings arrive (each confirmed by SMS) with the broker cut and restored mid-burst;
+ * then the clock moves on (the test shifts the whole schedule: appointments and reminder times)
+ * so that all their reminders fall due at the same moment, and the database is cut and restored
+ * in the middle of that reminder burst. Every confirmation and every reminder reaches the fake
+ * provider exactly once: the inbox drops redelivered events, the idempotency keys drop second
+ * inserts, and a message whose outcome a cut left unknown is looked up before any resend.
  */
-describe(`reminder burst of ${BURST} with the broker cut and restored`, () => {
+describe(`reminder burst of ${BURST}: broker cut during the bookings, database cut during the reminders`, () => {
   let messaging: MessagingHarness;
   const twilio = new FakeTwilio();
   const core = new FakeCoreApi();
   const salon = salonEvents();
+  const count = (match: (m: { body: string }) => boolean) => twilio.messages.filter(match).length;
+  const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []) => queryDatabase<T>(messaging.database, query, params);
 
   beforeAll(async () => {
     await Promise.all([twilio.start(), core.start()]);
     messaging = await startMessaging({
       proxyBroker: true,
+      proxyDatabase: true,
       env: {
         SMS_PROVIDER: 'twilio',
         SMS_API_BASE_URL: twilio.baseUrl,
@@ -29,59 +40,108 @@ describe(`reminder burst of ${BURST} with the broker cut and restored`, () => {
         SMS_AUTH_TOKEN: 'token',
         SMS_FROM: '+353861000000',
         SMS_RATE_PER_SECOND: '100000',
+        SMS_TIMEOUT_MS: '3000',
         CORE_API_URL: core.url,
-        MESSAGING_DISPATCH_BATCH: '500',
         MESSAGING_POLL_MS: '100',
+        // A send whose outcome the cut left unknown is reconciled after this lease (then looked up, not resent).
+        MESSAGING_SEND_LEASE_MS: '15000',
       },
     });
-  });
-  afterAll(async () => {
-    await messaging?.close();
-    await Promise.all([twilio.stop(), core.stop()]);
-  });
-
-  it('delivers every confirmation and reminder exactly once', async () => {
-    const connection = await amqplib.connect(messaging.rabbitUrl);
-    const channel = await connection.createConfirmChannel();
-    const publish = (e: { type: string }) => channel.publish(DOMAIN_EVENTS_EXCHANGE, e.type, Buffer.from(JSON.stringify(e)), { persistent: true });
-    for (const e of salon.events) publish(e);
-    await channel.waitForConfirms();
+    for (const e of salon.events) await publishRaw(messaging.rabbitUrl, e.type, JSON.stringify(e));
+    await waitFor(async () => (await sql('SELECT 1 FROM branch_profile JOIN business_profile USING (business_id)')).length, { what: 'salon known' });
     const auth = core.addUser('owner@example.test', 'pw', { userId: 'u1', businessId: salon.businessId, role: 'OWNER' });
-    await waitFor(async () => (await queryDatabase(messaging.database, 'SELECT 1 FROM branch_profile JOIN business_profile USING (business_id)')).length, { what: 'salon known' });
     const put = await fetch(`${messaging.baseUrl}/messaging/business/${salon.businessId}/branch/${salon.branchId}/settings`, {
       method: 'PUT',
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: JSON.stringify({ reminderOffsetsMinutes: [1440], dailySmsLimit: 1_000_000 }),
     });
     expect(put.status).toBe(200);
-    // Every reminder falls due ~40 s from now, while confirmations are still flowing.
-    const start = new Date(Date.now() + 24 * 3600_000 + 40_000);
+  });
+  afterAll(async () => {
+    await messaging?.close();
+    await Promise.all([twilio.stop(), core.stop()]);
+  });
+
+  it('delivers every confirmation and every reminder exactly once', async () => {
+    const began = Date.now();
+    const since = (t = Date.now()) => `${((t - began) / 1000).toFixed(1)} s`;
+    // Appointments a day and an hour away: reminders (24 h before) due in an hour, until the clock is moved on below.
+    const start = new Date(began + 25 * 3600_000);
+    const expected = Array.from({ length: BURST }, (_, i) => mobile(i));
+
+    // Phase 1: the bookings, with the broker cut mid-burst.
+    const connection = await amqplib.connect(messaging.rabbitUrl);
+    const channel = await connection.createConfirmChannel();
     for (let i = 0; i < BURST; i++) {
       const bookingId = newId();
       const clientId = newId();
-      const client = contact({ mobile: `+35387${String(2_000_000 + i).padStart(7, '0')}`, email: null });
-      publish(createEvent('booking.confirmed', { bookingId, clientId, source: 'API', client, appointments: [appointment(start, { bookingId, clientId })] }, { businessId: salon.businessId, branchId: salon.branchId }));
+      const e = createEvent(
+        'booking.confirmed',
+        { bookingId, clientId, source: 'API', client: contact({ mobile: mobile(i), email: null }), appointments: [appointment(start, { bookingId, clientId })] },
+        { businessId: salon.businessId, branchId: salon.branchId },
+      );
+      channel.publish(DOMAIN_EVENTS_EXCHANGE, e.type, Buffer.from(JSON.stringify(e)), { persistent: true });
       if (i % 500 === 499) await channel.waitForConfirms();
     }
     await channel.waitForConfirms();
     await connection.close();
+    const published = Date.now();
 
-    await waitFor(() => twilio.messages.length >= BURST / 4, { timeoutMs: 120_000, what: 'a quarter of the confirmations' });
+    await waitFor(() => count(isConfirmation) >= BURST / 4, { timeoutMs: 120_000, what: 'a quarter of the confirmations' });
+    const brokerCut = { at: Date.now(), confirmations: count(isConfirmation) };
     await messaging.brokerProxy!.cut();
-    const atCut = twilio.messages.length;
     await new Promise((r) => setTimeout(r, 3_000));
     await messaging.brokerProxy!.restore();
 
-    await waitFor(() => twilio.messages.length >= 2 * BURST, { timeoutMs: 300_000, intervalMs: 500, what: 'all confirmations and reminders' });
-    await new Promise((r) => setTimeout(r, 2_000));
-    const counts = twilio.countsByBody();
-    const reminders = twilio.messages.filter((m) => m.body.includes('a reminder of your appointment'));
-    const confirmations = twilio.messages.filter((m) => m.body.includes('is confirmed'));
-    process.stdout.write(`\nbroker cut at ${atCut} provider calls; confirmations ${confirmations.length}, reminders ${reminders.length}, duplicates ${[...counts.values()].filter((n) => n > 1).length}\n`);
-    expect(confirmations).toHaveLength(BURST);
-    expect(reminders).toHaveLength(BURST);
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const fired = await queryDatabase<{ n: number }>(messaging.database, "SELECT COUNT(*) AS n FROM reminder WHERE status = 'FIRED'");
-    expect(Number(fired[0].n)).toBe(BURST);
-  });
+    await waitFor(async () => Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM inbox_event WHERE type = 'booking.confirmed'"))[0].n) >= BURST, {
+      timeoutMs: 240_000,
+      intervalMs: 250,
+      what: `all ${BURST} bookings handled`,
+    });
+    const consumed = Date.now();
+    await waitFor(() => count(isConfirmation) >= BURST, { timeoutMs: 120_000, intervalMs: 250, what: 'every confirmation at the provider' });
+    // The clock moves on to two seconds before the reminders' time (the whole schedule shifts
+    // back by the same amount): all of them fall due at once.
+    const [{ pending }] = await sql<{ pending: number }>("SELECT COUNT(*) AS pending FROM reminder WHERE status = 'PENDING'");
+    expect(Number(pending)).toBe(BURST);
+    const shiftMs = start.getTime() - 24 * 3600_000 - Date.now() - 2_000;
+    await sql('UPDATE booking_appointment SET start_at = start_at - INTERVAL ? MICROSECOND, end_at = end_at - INTERVAL ? MICROSECOND', [shiftMs * 1000, shiftMs * 1000]);
+    await sql("UPDATE reminder SET due_at = due_at - INTERVAL ? MICROSECOND WHERE status = 'PENDING'", [shiftMs * 1000]);
+    const due = Date.now() + 2_000;
+
+    // Phase 2: every reminder falls due at once; the database goes away in the middle of it.
+    await waitFor(() => count(isReminder) >= BURST / 4, { timeoutMs: 120_000, intervalMs: 100, what: 'a quarter of the reminders' });
+    const dbCut = { at: Date.now(), reminders: count(isReminder) };
+    await messaging.dbProxy!.cut();
+    await new Promise((r) => setTimeout(r, 3_000));
+    await messaging.dbProxy!.restore();
+
+    // Settled: every message recorded as sent (none queued, none mid-send awaiting reconciliation).
+    await waitFor(
+      async () => {
+        const [row] = await sql<{ sent: number; open: number; fired: number }>(
+          "SELECT SUM(status = 'SENT') AS sent, SUM(status IN ('QUEUED', 'SENDING')) AS open, (SELECT COUNT(*) FROM reminder WHERE status = 'FIRED') AS fired FROM message",
+        );
+        return Number(row.sent) >= 2 * BURST && Number(row.open) === 0 && Number(row.fired) === BURST;
+      },
+      { timeoutMs: 150_000, intervalMs: 500, what: 'every message sent and recorded' },
+    );
+    const settled = Date.now();
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const confirmations = deliveryCounts(twilio.messages, expected, isConfirmation);
+    const reminders = deliveryCounts(twilio.messages, expected, isReminder);
+    const [rows] = await sql<{ total: number; sent: number; reclaimed: number }>("SELECT COUNT(*) AS total, SUM(status = 'SENT') AS sent, SUM(first_claimed_at IS NOT NULL AND attempts > 1) AS reclaimed FROM message");
+    process.stdout.write(
+      `\nreminder burst of ${BURST} (published in ${since(published)}, all handled at ${since(consumed)}, reminders due at ${since(due)}, settled at ${since(settled)})\n` +
+        `  broker cut for 3 s at ${since(brokerCut.at)} (${brokerCut.confirmations} confirmations sent)\n` +
+        `  database cut for 3 s at ${since(dbCut.at)} (${dbCut.reminders} reminders sent)\n` +
+        `  ${formatCounts('confirmations', confirmations)}\n` +
+        `  ${formatCounts('reminders', reminders)}\n` +
+        `  message rows ${rows.total}, SENT ${rows.sent}, claimed more than once ${rows.reclaimed}; provider requests ${twilio.requests}\n`,
+    );
+    expect(confirmations).toEqual({ expected: BURST, received: BURST, duplicates: 0, lost: 0 });
+    expect(reminders).toEqual({ expected: BURST, received: BURST, duplicates: 0, lost: 0 });
+    expect(twilio.messages).toHaveLength(2 * BURST);
+  }, 600_000);
 });

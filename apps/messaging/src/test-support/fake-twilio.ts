@@ -23,6 +23,8 @@ export class FakeTwilio {
   private seq = 0;
   baseUrl = '';
   requests = 0;
+  /** Message-list queries (how the service reconciles a send whose outcome it lost). */
+  lookups = 0;
 
   constructor(readonly accountSid = 'AC00000000000000000000000000000001') {}
 
@@ -63,6 +65,7 @@ export class FakeTwilio {
     const base = `/2010-04-01/Accounts/${this.accountSid}`;
     if (req.method === 'GET' && url.pathname === `${base}.json`) return [200, { sid: this.accountSid, status: 'active' }];
     if (req.method === 'GET' && url.pathname === `${base}/Messages.json`) {
+      this.lookups++;
       const to = url.searchParams.get('To');
       const list = this.messages.filter((m) => !to || m.to === to).reverse();
       return [200, { messages: list.map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, status: 'sent', date_created: m.createdAt.toUTCString() })) }];
