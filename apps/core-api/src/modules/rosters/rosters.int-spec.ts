@@ -102,3 +102,26 @@ describe('rosters: weekly pattern, overrides, breaks, time off and the rota (rea
     expect(mine.timeSlots).toHaveLength(3);
   });
 });
+
+describe('rosters under concurrency (real MariaDB)', () => {
+  let api: CoreApiHarness;
+
+  beforeAll(async () => {
+    api = await startCoreApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('sets many stylists’ weeks at the same time without a deadlock', async () => {
+    const salons = await Promise.all([createSalon(api), createSalon(api), createSalon(api)]);
+    const results = await Promise.all(
+      salons.flatMap((s) =>
+        [s.staff.aoife, s.staff.conor].map((staffId) =>
+          s.owner.put(`${s.owner.branch}/staff/${staffId}/roster`, { weekly: [{ dayOfWeek: 'MONDAY', startTime: '08:00', endTime: '12:00' }] }),
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+});

@@ -76,7 +76,10 @@ export class RostersService {
     for (const [i, shift] of dto.weekly.entries()) {
       if (hm(shift.startTime) === hm(shift.endTime)) throw ApiError.badRequest('VALIDATION_FAILED', 'A shift must not be empty', [{ field: `weekly[${i}]`, message: 'startTime equals endTime' }]);
     }
-    await this.dataSource.transaction(async (m) => {
+    // READ COMMITTED: no gap locks, so two managers setting different stylists' weeks at once
+    // cannot deadlock on the roster index.
+    await this.dataSource.transaction('READ COMMITTED', async (m) => {
+      await m.query('SELECT id FROM staff WHERE id = ? FOR UPDATE', [staffId]);
       await m.query('DELETE FROM staff_roster_interval WHERE staff_id = ? AND business_id = ?', [staffId, businessId]);
       for (const shift of dto.weekly) {
         await m.query('INSERT INTO staff_roster_interval (business_id, staff_id, day_of_week, start_time, end_time) VALUES (?, ?, ?, ?, ?)', [
