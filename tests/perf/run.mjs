@@ -690,6 +690,7 @@ async function main() {
             coreApi: { url: service.url, pid: serviceProc.pid }, cores: CORES, say, startNode, freePort, waitForHttp, sampleRss, memoryOf, track,
           });
           results.external[e.name] = { present: true, result, children };
+          for (const c of children) finalMemory[`${c.command.replace(/^.*?(apps\/[^/]+).*$/, '$1')} (${e.name})`] = { hwmKb: c.peakRssKb };
           if (result?.ok === false || result?.summary?.exactlyOnce?.lost || result?.summary?.exactlyOnce?.duplicates) exitCode = 1;
         } catch (err) {
           results.external[e.name] = { present: true, error: err.stack ?? String(err) };

@@ -8,10 +8,10 @@
 //     messaging service and a raw amqplib loop). It is called once after the HTTP scenarios and
 //     returns a result object, printed and stored in the results JSON under `external.<name>`.
 //     When the file also exports `parseOptions(argv)` (a standalone script's own flags), the
-//     options are its defaults (sized by its own environment variables, e.g.
-//     BENCH_PIPELINE_EVENTS) with `build: false` (the run built already), `keep` and `rounds`
-//     from this run, plus `harness` (the context below); otherwise `run` gets the context
-//     itself. A result with `summary` { pipelineRps|rps, rawRps, ratio, target, latency {p50,
+//     options are `parseOptions(args)`, args from scenarios/index.mjs EXTERNAL (sized for the
+//     default run; BENCH_<NAME>_ARGS, e.g. BENCH_MESSAGING_PIPELINE_ARGS="--events 20000",
+//     replaces them), then `build: false` (the run built already) and this run's `keep` and
+//     `rounds`; otherwise `run` gets the context below. A result with `summary` { pipelineRps|rps, rawRps, ratio, target, latency {p50,
 //     p95, p99}, exactlyOnce { published, received, duplicates, lost } } is shown as a line;
 //     `ok: false` or a thrown error fails the run. The peak RSS of every child process it
 //     starts (found by parent pid) is sampled while it runs.
@@ -86,14 +86,25 @@ export function runCampaign({ root, spec, logFile, recipients }) {
 
 /** Calls an external `run`, sampling the peak RSS of the child processes it starts. */
 export async function callExternal(entry, ctx) {
-  const args = entry.parseOptions ? { ...entry.parseOptions([]), build: false, keep: ctx.opts.keep, rounds: ctx.opts.rounds, harness: ctx } : ctx;
+  // Its own flags, sized for the default run (entry.args; BENCH_<NAME>_ARGS overrides), then ours.
+  const envArgs = process.env[`BENCH_${entry.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARGS`];
+  const argv = envArgs !== undefined ? envArgs.split(/\s+/).filter(Boolean) : (entry.args ?? []);
+  const args = entry.parseOptions ? { ...entry.parseOptions(argv), build: false, keep: ctx.opts.keep, rounds: ctx.opts.rounds } : ctx;
   const peaks = new Map();
+  // Services it starts (node …/dist/main.js), not the run's own processes or one-off commands.
+  const existing = new Set(childPids(process.pid));
   const sample = () => {
     for (const pid of childPids(process.pid)) {
+      if (existing.has(pid)) continue;
+      const command = peaks.get(pid)?.command ?? commandOf(pid);
+      if (!/dist\/main\.js/.test(command)) {
+        existing.add(pid);
+        continue;
+      }
       const m = statusOf(pid);
       if (!m) continue;
       const prev = peaks.get(pid);
-      if (!prev || m.hwmKb > prev.hwmKb) peaks.set(pid, { ...m, command: prev?.command ?? commandOf(pid) });
+      if (!prev || m.hwmKb > prev.hwmKb) peaks.set(pid, { ...m, command });
     }
   };
   const timer = setInterval(sample, 250);

@@ -12,8 +12,8 @@ export const USAGE = `usage: npm run bench -- [options]        (or: node tests/p
   --keep                keep the databases and the RabbitMQ vhost (names are printed)
   --no-build            use the existing apps/*/dist instead of building first
   --rounds <n>          measurements per scenario and target, alternating order (BENCH_ROUNDS, 3)
-  --duration <s>        seconds measured per round (BENCH_DURATION, 8)
-  --warmup <s>          seconds of unmeasured load before each measurement (BENCH_WARMUP, 2)
+  --duration <s>        seconds measured per round (BENCH_DURATION, 6)
+  --warmup <s>          seconds of unmeasured load before each measurement (BENCH_WARMUP, 1)
   --connections <n>     autocannon connections (BENCH_CONNECTIONS, 100)
   --pool-size <n>       database pool of the service and of the baseline (DB_POOL_SIZE, 10)
   --profile <scenario>  CPU-profile core-api during that scenario's measurements (.cpuprofile + summary)
@@ -111,8 +111,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     keep: !!values.keep,
     build: !values['no-build'],
     rounds: int('--rounds', values.rounds ?? env.BENCH_ROUNDS, 3),
-    duration: int('--duration', values.duration ?? env.BENCH_DURATION, 8),
-    warmup: int('--warmup', values.warmup ?? env.BENCH_WARMUP, 2, 0),
+    duration: int('--duration', values.duration ?? env.BENCH_DURATION, 6),
+    warmup: int('--warmup', values.warmup ?? env.BENCH_WARMUP, 1, 0),
     connections: int('--connections', values.connections ?? env.BENCH_CONNECTIONS, 100),
     poolSize: int('--pool-size', values['pool-size'] ?? env.DB_POOL_SIZE, 10),
     profile: values.profile,

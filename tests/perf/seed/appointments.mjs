@@ -81,9 +81,19 @@ export class BulkWriter {
     const columns = table === 'booking' ? BOOKING_COLUMNS : APPOINTMENT_COLUMNS;
     const values = rows.map((row) => columns.map((c) => row[c] ?? null));
     while (this.inFlight.size >= this.parallel) await Promise.race(this.inFlight);
-    const p = this.pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [values]).then(() => {
+    // Two batches in flight can deadlock on a secondary index now and then: InnoDB rolls one
+    // back whole, so it is simply sent again.
+    const insert = async (attempt = 1) => {
+      try {
+        await this.pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [values]);
+      } catch (err) {
+        if (attempt >= 5 || !/ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT/.test(err.code ?? '')) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+        return insert(attempt + 1);
+      }
       this.counts[table] += rows.length;
-    });
+    };
+    const p = insert();
     const tracked = p.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
     // Surface a failed insert at the next await instead of as an unhandled rejection.
