@@ -28,26 +28,42 @@ export function keepAliveAgent(url: string, maxSockets: number): HttpAgent {
   return url.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
+/** Parsed targets, by URL: a provider's few endpoints are parsed once, not once per message. */
+const targets = new Map<string, { https: boolean; hostname: string; port: string; path: string }>();
+
+function targetOf(url: string) {
+  let t = targets.get(url);
+  if (!t) {
+    const u = new URL(url);
+    t = { https: u.protocol === 'https:', hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: `${u.pathname}${u.search}` };
+    if (targets.size > 100) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
 export function sendHttp(
   url: string,
   options: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number; agent: HttpAgent },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const target = targetOf(url);
+    const send = target.https ? httpsRequest : httpRequest;
     let written = false;
     const req = send(
-      target,
       {
+        hostname: target.hostname,
+        port: target.port || undefined,
+        path: target.path,
         method: options.method,
-        headers: { ...options.headers, ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}) },
+        headers: options.body !== undefined ? { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) } : options.headers,
         agent: options.agent,
         timeout: options.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (err) => reject(new HttpTransportError(err.message, 'RESPONSE_ERROR', true)));
       },
     );
@@ -58,8 +74,8 @@ export function sendHttp(
       const certainlyNotSent = !written || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
       reject(new HttpTransportError(err.message, code, !certainlyNotSent));
     });
-    if (options.body !== undefined) req.write(options.body);
+    // Headers and body leave in one write.
     written = true;
-    req.end();
+    req.end(options.body);
   });
 }

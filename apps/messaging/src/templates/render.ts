@@ -26,12 +26,44 @@ export function joinNames(names: string[]): string {
 
 /** Local date and time of an instant in the branch's zone and language. */
 export function localDateTime(instant: Date, timeZone: string, locale: string): { date: string; time: string } {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone }).setLocale(locale);
-  const zoned = local.isValid ? local : DateTime.fromJSDate(instant, { zone: 'UTC' }).setLocale(locale);
-  return {
-    date: zoned.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
-    time: zoned.toLocaleString(DateTime.TIME_SIMPLE),
-  };
+  const formats = formatsFor(timeZone, locale);
+  return { date: plainSpaces(formats.date.format(instant)), time: plainSpaces(formats.time.format(instant)) };
+}
+
+/**
+ * ICU puts no-break spaces in some dates and times ("5:00\u202fAM" in en-US): they are not in
+ * the GSM-7 alphabet, so one would turn a whole SMS into UCS-2 (70 characters a part, not 160).
+ */
+const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
+const TIME_OPTIONS: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: 'numeric' };
+const formatters = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+/**
+ * The formatters luxon's toLocaleString would build (same options), made once per zone and
+ * language instead of per message: building them is most of the cost of rendering a date.
+ * An unknown zone renders in UTC (as luxon's invalid DateTime fallback did); an unusable
+ * language tag in the runtime's default language.
+ */
+function formatsFor(timeZone: string, locale: string): { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
+  const key = `${timeZone}|${locale}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const make = (zone: string, tag: string | undefined) => ({
+      date: new Intl.DateTimeFormat(tag, { ...DATE_OPTIONS, timeZone: zone }),
+      time: new Intl.DateTimeFormat(tag, { ...TIME_OPTIONS, timeZone: zone }),
+    });
+    const zone = DateTime.now().setZone(timeZone).isValid ? timeZone : 'UTC';
+    try {
+      f = make(zone, locale);
+    } catch {
+      f = make(zone, undefined);
+    }
+    if (formatters.size > 1_000) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
 }
 
 const escapeHtml = (text: string) =>
