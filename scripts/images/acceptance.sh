@@ -6,7 +6,8 @@
 #      bundle override inside, the booking site inside the booking image;
 #   2. `node cli.js migrate` (core-api, messaging), `seed-demo`, `create-service-credential`
 #      as one-off containers of the same images;
-#   3. the services as production runs them (NODE_ENV=production, secrets from the environment):
+#   3. the services as production runs them (NODE_ENV=production, secrets from the environment,
+#      read-only root filesystem):
 #      /health 200 on all three and the image's HEALTHCHECK reporting healthy;
 #   4. acceptance-check.mjs: /metrics, then availability → booking → read back → cancel through
 #      the core API as the demo owner, and the booking site's API (booking → core-api);
@@ -30,6 +31,8 @@ RABBITMQ_HOST="${RABBITMQ_HOST:-127.0.0.1}" RABBITMQ_PORT="${RABBITMQ_PORT:-5672
 RABBITMQ_USER="${RABBITMQ_USER:-guest}" RABBITMQ_PASSWORD="${RABBITMQ_PASSWORD:-guest}"
 WORK="${CHAIRBOOK_IMAGES_WORK:-/var/tmp/chairbook-images}"
 RUN_FLAGS=(--network host --ulimit nofile=4096:4096 --ulimit nproc=4096:4096)
+# As ECS runs the tasks (infra: readonlyRootFilesystem), with no writable /tmp either.
+READ_ONLY=(--read-only --read-only-tmpfs=false)
 
 started_all=$(date +%s)
 ensure_tools
@@ -166,7 +169,7 @@ chmod 600 "$STATE/env"
 one_off() { # one_off <app> <what> <args…>: a one-off container of the image, output kept
   local app="$1" what="$2"; shift 2
   local t; t=$(date +%s)
-  if ! "${PODMAN[@]}" run --rm --no-healthcheck "${RUN_FLAGS[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" "$@" >"$STATE/out" 2>&1; then
+  if ! "${PODMAN[@]}" run --rm --no-healthcheck "${RUN_FLAGS[@]}" "${READ_ONLY[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" "$@" >"$STATE/out" 2>&1; then
     tail -30 "$STATE/out" >&2
     die "$app: $what failed"
   fi
@@ -188,7 +191,7 @@ one_off core-api "node cli.js create-service-credential (booking's)" node cli.js
 declare -A PORT_OF=([core-api]=$CORE_PORT [booking]=$BOOKING_PORT [messaging]=$MESSAGING_PORT)
 for app in core-api messaging booking; do
   # No systemd here to time the HEALTHCHECK: it runs below with `podman healthcheck run`.
-  podman_quiet run -d --name "$NAME-$app" --health-interval=disable "${RUN_FLAGS[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" >/dev/null
+  podman_quiet run -d --name "$NAME-$app" --health-interval=disable "${RUN_FLAGS[@]}" "${READ_ONLY[@]}" --env-file "$STATE/env" "$IMAGE_PREFIX/$app:$TAG" >/dev/null
   containers+=("$NAME-$app")
 done
 t=$(date +%s)
