@@ -28,6 +28,38 @@ function pointSummary(rounds) {
   };
 }
 
+/**
+ * The SQL alone, one connection, sequentially: the day view's page + count for the sampled days,
+ * and availability's appointment range read (the statements whose cost could grow with the
+ * table). Median and p95 ms over `n` executions: the database side of the curve, without HTTP,
+ * Node or queueing, so a flat line here means the index does its job.
+ */
+async function timeSql(server, database, business, branch, days, n = 60) {
+  const c = await connect(server, database);
+  const pct = (xs, p) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return Math.round(v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)] * 100) / 100;
+  };
+  try {
+    const day = [];
+    const range = [];
+    for (let i = 0; i < n; i++) {
+      const { date } = days[i % days.length];
+      const from = new Date(`${date}T00:00:00Z`);
+      const to = new Date(from.getTime() + 86_400_000);
+      let t = process.hrtime.bigint();
+      await Promise.all([c.query(SQL.dayAppointments.sql, [business.id, branch.id, from, to, 100, 0]), c.query(SQL.countDayAppointments.sql, [business.id, branch.id, from, to])]);
+      day.push(Number(process.hrtime.bigint() - t) / 1e6);
+      t = process.hrtime.bigint();
+      await c.query(SQL.staffAppointments.sql, [branch.staffIds, new Date(from.getTime() - 32 * 3_600_000), new Date(to.getTime() + 32 * 3_600_000), new Date()]);
+      range.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return { dayView: { p50: pct(day, 50), p95: pct(day, 95) }, availabilityAppointments: { p50: pct(range, 50), p95: pct(range, 95) }, executions: n };
+  } finally {
+    await c.end();
+  }
+}
+
 async function explainDay(server, database, business, branch, date) {
   const c = await connect(server, database);
   try {
@@ -98,11 +130,12 @@ export async function runScale(h) {
     if (problem) throw new Error(`scale ${kind} (${branch.activeStaff} staff): ${problem}`);
     const run = { scenario: { name: kind, okStatuses: [200] }, paths: requests.map((r) => (r.method ? { method: r.method, path: r.path, body: r.body } : r.path)) };
     const out = {};
-    for (const which of ['service', 'baseline']) {
-      const rounds = [];
-      for (let i = 0; i < scale.rounds; i++) rounds.push(await h.measure(h.load, targets[which], run, measureOpts, headers));
-      out[which] = pointSummary(rounds);
+    const rounds = { service: [], baseline: [] };
+    // Alternate which goes first, so a machine getting busier or quieter favours neither.
+    for (let i = 0; i < scale.rounds; i++) {
+      for (const which of i % 2 ? ['baseline', 'service'] : ['service', 'baseline']) rounds[which].push(await h.measure(h.load, targets[which], run, measureOpts, headers));
     }
+    for (const which of ['service', 'baseline']) out[which] = pointSummary(rounds[which]);
     out.ratio = out.baseline.rps ? Math.round((out.service.rps / out.baseline.rps) * 100) / 100 : null;
     return out;
   }
@@ -118,7 +151,9 @@ export async function runScale(h) {
   for (const size of [...scale.sizes].sort((a, b) => a - b)) {
     const rows = await extendHistory({ server, database, business, targetRows: size, log: say });
     const explain = await explainDay(server, database, business, main, sample.date);
-    const entry = { targetRows: size, rows, explainDayView: explain };
+    const sql = await timeSql(server, database, business, main, dayViewRequests(business, main, 3, { fromDay: -3, toDay: 3, count: 20 }).map((r) => r.expect));
+    say(`${`${rows} rows`.padEnd(22)} SQL only (1 connection, ${sql.executions}x): day view page+count p50 ${fmtMs(sql.dayView.p50)} p95 ${fmtMs(sql.dayView.p95)} ms; availability's appointment range p50 ${fmtMs(sql.availabilityAppointments.p50)} p95 ${fmtMs(sql.availabilityAppointments.p95)} ms; plan ${explain}`);
+    const entry = { targetRows: size, rows, explainDayView: explain, sql };
     for (const kind of Object.keys(kinds)) {
       entry[kind] = await point(kind, main);
       say(line(`${rows} rows`, kind, entry[kind], sizes[0]?.[kind]));
@@ -153,7 +188,9 @@ export function scaleTables(scale) {
     for (const s of scale.sizes) {
       const p = s[kind];
       out.push(
-        `  ${String(s.rows).padStart(8)} rows   core-api ${fmtMs(p.service.p50).padStart(6)} / ${fmtMs(p.service.p99).padStart(6)} (${pct(p.service.p50, first.service.p50).padStart(5)})   raw ${fmtMs(p.baseline.p50).padStart(6)} / ${fmtMs(p.baseline.p99).padStart(6)} (${pct(p.baseline.p50, first.baseline.p50).padStart(5)})   req/s ${p.service.rps} / ${p.baseline.rps}   ratio ${p.ratio?.toFixed(2) ?? '-'}${kind === 'day-view' ? `   plan: ${s.explainDayView}` : ''}`,
+        `  ${String(s.rows).padStart(8)} rows   core-api ${fmtMs(p.service.p50).padStart(6)} / ${fmtMs(p.service.p99).padStart(6)} (${pct(p.service.p50, first.service.p50).padStart(5)})   raw ${fmtMs(p.baseline.p50).padStart(6)} / ${fmtMs(p.baseline.p99).padStart(6)} (${pct(p.baseline.p50, first.baseline.p50).padStart(5)})   req/s ${p.service.rps} / ${p.baseline.rps}   ratio ${p.ratio?.toFixed(2) ?? '-'}` +
+          (s.sql ? `   SQL only p50 ${fmtMs(kind === 'day-view' ? s.sql.dayView.p50 : s.sql.availabilityAppointments.p50)} ms (${pct(kind === 'day-view' ? s.sql.dayView.p50 : s.sql.availabilityAppointments.p50, kind === 'day-view' ? scale.sizes[0].sql?.dayView.p50 : scale.sizes[0].sql?.availabilityAppointments.p50)})` : '') +
+          (kind === 'day-view' ? `   plan: ${s.explainDayView}` : ''),
       );
     }
     out.push(`${kind}: by branch size (at ${scale.sizes.at(-1)?.rows} rows)`);
