@@ -3,10 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { rememberClientFromBooking, rememberClientsFromBookings } from '../directory/client-directory.handlers';
 import { enqueueMessages, NewMessage } from '../dispatch/message-store';
 import { BranchContext, fallbackBranch, loadBranchContext, loadBranchContexts } from '../settings/branch-settings';
-import { effectiveTemplates } from '../templates/template-store';
+import { effectiveTemplatesFor } from '../templates/template-store';
 import {
   AppointmentRow,
   bookingKeyOf,
+  ClientRow,
   composeBookingMessages,
   LinkSettings,
   loadAppointments,
@@ -91,36 +92,42 @@ export function bookingEventHandlers(links: LinkSettings) {
  * the result is the same as handling them one after the other: the contact is remembered, the
  * booking and its appointments recorded, the confirmation queued when the booking is active
  * and the branch sends them, and the reminders planned.
+ *
+ * Every statement is a round trip inside the batch's transaction, so what the inserts just
+ * wrote is not read back when the database says they all went in as given (no duplicate, no
+ * warning): then the rows are exactly the events' data. Branch settings and templates are read
+ * beside the transaction, at the same time as its first writes.
  */
 export async function confirmBookings(m: EntityManager, all: DomainEvent<'booking.confirmed'>[], links: LinkSettings): Promise<void> {
   const events = all.filter((e) => e.branchId);
   if (!events.length) return;
-  const branches = await loadBranchContexts(m, events.map((e) => e.branchId!));
-  const branchOf = (e: DomainEvent<'booking.confirmed'>) => branches.get(e.branchId!) ?? fallbackBranch(e.branchId!, e.businessId);
-  await rememberClientsFromBookings(
-    m,
-    events.map((e) => ({ businessId: e.businessId, clientId: e.data.clientId, contact: e.data.client })),
-  );
+  const branchIds = events.map((e) => e.branchId!);
+  const beside = m.connection.manager;
+  const context = Promise.all([loadBranchContexts(beside, branchIds), effectiveTemplatesFor(beside, branchIds)]);
+  context.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+  const now = new Date();
+  const contacts = events.map((e) => ({ businessId: e.businessId, clientId: e.data.clientId, contact: e.data.client }));
+  const clientsInserted = insertedAsGiven(await rememberClientsFromBookings(m, contacts), new Set(contacts.map((c) => c.clientId)).size);
   const keys = events.map((e) => e.data.bookingId);
-  const created: { affectedRows: number } = await m.query(
-    `INSERT IGNORE INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES ?`,
-    [events.map((e) => [e.data.bookingId, e.businessId, e.branchId, e.data.clientId, 'ACTIVE', new Date(), new Date()])],
+  const bookingsInserted = insertedAsGiven(
+    await m.query(`INSERT IGNORE INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES ?`, [
+      events.map((e) => [e.data.bookingId, e.businessId, e.branchId, e.data.clientId, 'ACTIVE', now, now]),
+    ]),
+    new Set(keys).size,
   );
-  // Reminders are only ever planned for a booking whose row exists: new rows have none yet.
-  const allNew = created.affectedRows === new Set(keys).size;
-  await upsertAppointments(
-    m,
-    events.flatMap((e) => e.data.appointments.map((a) => ({ event: e, key: e.data.bookingId, a, state: a.state }))),
-  );
-  const { status, appointments } = await loadBookings(m, keys);
-  const clients = await loadClients(m, events.map((e) => e.data.clientId));
-  const templates = new Map<string, Awaited<ReturnType<typeof effectiveTemplates>>>();
+  const snapshots = events.flatMap((e) => e.data.appointments.map((a) => ({ event: e, key: e.data.bookingId, a, state: a.state })));
+  const appointmentsInserted = insertedAsGiven(await upsertAppointments(m, snapshots), snapshots.length);
+  // New bookings (none existed, so none had appointments or reminders) with new appointment rows: known without reading.
+  const { status, appointments } =
+    bookingsInserted && appointmentsInserted ? { status: new Map(keys.map((k) => [k, 'ACTIVE'])), appointments: appointmentRows(snapshots) } : await loadBookings(m, keys);
+  const clients = clientsInserted ? new Map(contacts.map((c) => [c.clientId, clientRow(c)])) : await loadClients(m, events.map((e) => e.data.clientId));
+  const [branches, templates] = await context;
+  const branchOf = (e: DomainEvent<'booking.confirmed'>) => branches.get(e.branchId!) ?? fallbackBranch(e.branchId!, e.businessId);
   const messages: NewMessage[] = [];
   for (const e of events) {
     const d = e.data;
     const branch = branchOf(e);
     if (status.get(d.bookingId) !== 'ACTIVE' || !branch.settings.confirmations) continue;
-    if (!templates.has(branch.branchId)) templates.set(branch.branchId, await effectiveTemplates(m, branch.branchId));
     const booked = appointments.get(d.bookingId) ?? [];
     const firstStart = d.appointments.map((a) => a.startTime).sort()[0];
     messages.push(
@@ -141,9 +148,56 @@ export async function confirmBookings(m: EntityManager, all: DomainEvent<'bookin
   await planRemindersBulk(
     m,
     events.filter((e) => status.get(e.data.bookingId) === 'ACTIVE').map((e) => ({ bookingKey: e.data.bookingId, branch: branchOf(e) })),
-    new Date(),
-    { appointments, status, noReminders: allNew },
+    now,
+    // Reminders are only ever planned for a booking whose row exists: new rows have none yet.
+    { appointments, status, noReminders: bookingsInserted },
   );
+}
+
+/**
+ * True when a multi-row INSERT put every one of `rows` rows in as given: no duplicate key (so
+ * no row was skipped or updated instead) and no warning (nothing truncated or converted).
+ */
+function insertedAsGiven(result: { affectedRows?: number; info?: string; warningStatus?: number }, rows: number): boolean {
+  const info = /Duplicates:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(result.info ?? '');
+  if (info) return Number(info[1]) === 0 && Number(info[2]) === 0 && result.affectedRows === rows;
+  return rows === 1 && result.affectedRows === 1 && !result.warningStatus;
+}
+
+/** The booking_appointment rows just written, by booking, ordered as loadBookings orders them. */
+function appointmentRows(snapshots: { event: DomainEvent; key: string; a: BookingSnapshot['appointments'][number] | Omit<Snapshot, 'client'>; state: string }[]): Map<string, AppointmentRow[]> {
+  const byKey = new Map<string, AppointmentRow[]>();
+  for (const { key, a, state } of snapshots) {
+    const row: AppointmentRow = {
+      appointment_id: a.appointmentId,
+      booking_key: key,
+      staff_id: a.staffId,
+      staff_name: a.staffName.slice(0, 200),
+      service_name: a.serviceName.slice(0, 200),
+      start_at: new Date(a.startTime),
+      end_at: new Date(a.endTime),
+      state,
+    };
+    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  }
+  for (const rows of byKey.values()) rows.sort((x, y) => x.start_at.getTime() - y.start_at.getTime() || (x.appointment_id < y.appointment_id ? -1 : x.appointment_id > y.appointment_id ? 1 : 0));
+  return byKey;
+}
+
+/** The client_contact row rememberClientsFromBookings just inserted. */
+function clientRow(c: { clientId: string; contact: DomainEvent<'booking.confirmed'>['data']['client'] }): ClientRow {
+  return {
+    client_id: c.clientId,
+    first_name: c.contact.firstName.slice(0, 100),
+    last_name: c.contact.lastName.slice(0, 100),
+    mobile: c.contact.mobile,
+    email: c.contact.email?.toLowerCase() ?? null,
+    sms_reminder_consent: c.contact.smsReminderConsent ? 1 : 0,
+    email_reminder_consent: c.contact.emailReminderConsent ? 1 : 0,
+    sms_marketing_consent: 0,
+    email_marketing_consent: 0,
+    archived: 0,
+  };
 }
 
 async function appointmentChanged(event: AppointmentEvent, m: EntityManager, links: LinkSettings): Promise<void> {
@@ -210,9 +264,9 @@ const APPOINTMENT_FIELDS = ['booking_key', 'staff_id', 'staff_name', 'service_na
 async function upsertAppointments(
   m: EntityManager,
   rows: { event: DomainEvent; key: string; a: Omit<Snapshot, 'client'> | BookingSnapshot['appointments'][number]; state: string }[],
-): Promise<void> {
-  if (!rows.length) return;
-  await m.query(
+): Promise<{ affectedRows?: number; info?: string; warningStatus?: number }> {
+  if (!rows.length) return { affectedRows: 0 };
+  return m.query(
     `INSERT INTO booking_appointment (appointment_id, booking_key, business_id, staff_id, staff_name, service_name, start_at, end_at, state, as_of) VALUES ?
      ON DUPLICATE KEY UPDATE ${APPOINTMENT_FIELDS.map((f) => `${f} = IF(VALUES(as_of) > as_of, VALUES(${f}), ${f})`).join(', ')}, as_of = GREATEST(as_of, VALUES(as_of))`,
     [

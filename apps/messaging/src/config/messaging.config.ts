@@ -9,9 +9,9 @@ const shape = {
    * Unacked core events this copy holds. Messaging handles what arrived together in one
    * transaction, so it takes more than the platform default to form batches.
    */
-  RABBITMQ_PREFETCH: positiveInt(500),
+  RABBITMQ_PREFETCH: positiveInt(1000),
   /** Core events handled per consumer transaction at most, and transactions at once. */
-  MESSAGING_EVENT_BATCH: positiveInt(250),
+  MESSAGING_EVENT_BATCH: positiveInt(500),
   MESSAGING_EVENT_CONCURRENCY: positiveInt(2),
   MESSAGING_PORT: port(3002),
   MESSAGING_DB_NAME: z.string().regex(/^[A-Za-z0-9_]+$/).default('chairbook_messaging'),
@@ -39,7 +39,9 @@ const shape = {
   SMS_TIMEOUT_MS: positiveInt(10_000),
   /** A message claimed for sending longer ago than this is presumed orphaned and reconciled. */
   MESSAGING_SEND_LEASE_MS: positiveInt(120_000),
-  MESSAGING_DISPATCH_BATCH: positiveInt(300),
+  MESSAGING_DISPATCH_BATCH: positiveInt(500),
+  /** Claim-send-record loops per copy. */
+  MESSAGING_DISPATCH_LOOPS: positiveInt(2),
   MESSAGING_DISPATCH_CONCURRENCY: positiveInt(64),
   MESSAGING_POLL_MS: positiveInt(250),
   MESSAGING_AUTH_CACHE_TTL_MS: positiveInt(30_000),
@@ -65,7 +67,7 @@ export class MessagingConfig {
   readonly publicUrl!: string;
   readonly linkSigningSecret!: string;
   readonly smsLimits!: { ratePerSecond: number; timeoutMs: number };
-  readonly dispatch!: { leaseMs: number; batchSize: number; concurrency: number; pollMs: number };
+  readonly dispatch!: { leaseMs: number; batchSize: number; concurrency: number; pollMs: number; loops: number };
   readonly auth!: { cacheTtlMs: number };
   readonly events!: { maxBatch: number; concurrency: number; deadLetterPollMs: number };
   readonly outbox!: { pollIntervalMs: number };
@@ -105,7 +107,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     publicUrl: e.MESSAGING_PUBLIC_URL.replace(/\/$/, ''),
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? DEVELOPMENT_LINK_SECRET,
     smsLimits: { ratePerSecond: e.SMS_RATE_PER_SECOND, timeoutMs: e.SMS_TIMEOUT_MS },
-    dispatch: { leaseMs: e.MESSAGING_SEND_LEASE_MS, batchSize: e.MESSAGING_DISPATCH_BATCH, concurrency: e.MESSAGING_DISPATCH_CONCURRENCY, pollMs: e.MESSAGING_POLL_MS },
+    dispatch: { leaseMs: e.MESSAGING_SEND_LEASE_MS, batchSize: e.MESSAGING_DISPATCH_BATCH, concurrency: e.MESSAGING_DISPATCH_CONCURRENCY, pollMs: e.MESSAGING_POLL_MS, loops: e.MESSAGING_DISPATCH_LOOPS },
     auth: { cacheTtlMs: e.MESSAGING_AUTH_CACHE_TTL_MS },
     events: { maxBatch: e.MESSAGING_EVENT_BATCH, concurrency: e.MESSAGING_EVENT_CONCURRENCY, deadLetterPollMs: e.MESSAGING_DLQ_POLL_MS },
     outbox: { pollIntervalMs: e.OUTBOX_POLL_MS },

@@ -98,9 +98,12 @@ export async function rememberClientFromBooking(
 type BookingContact = { firstName: string; lastName: string; mobile: string | null; email: string | null; smsReminderConsent: boolean; emailReminderConsent: boolean };
 
 /** `rememberClientFromBooking` for many clients in one statement. */
-export async function rememberClientsFromBookings(m: EntityManager, clients: { businessId: string; clientId: string; contact: BookingContact }[]): Promise<void> {
-  if (!clients.length) return;
-  await m.query(
+export async function rememberClientsFromBookings(
+  m: EntityManager,
+  clients: { businessId: string; clientId: string; contact: BookingContact }[],
+): Promise<{ affectedRows?: number; info?: string; warningStatus?: number }> {
+  if (!clients.length) return { affectedRows: 0 };
+  return m.query(
     `INSERT IGNORE INTO client_contact (client_id, business_id, first_name, last_name, mobile, email, sms_reminder_consent, email_reminder_consent, as_of, updated_at) VALUES ?`,
     [
       clients.map(({ businessId, clientId, contact: c }) => [

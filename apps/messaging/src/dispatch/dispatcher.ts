@@ -81,8 +81,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     this.stopped = false;
-    // Two loops: one sends while the other claims, so the provider is never idle between batches.
-    for (let i = 0; i < 2; i++) this.loops.push(this.loop());
+    // Several loops (two by default): one sends while another claims, so the provider is never
+    // idle between batches.
+    for (let i = 0; i < this.config.dispatch.loops; i++) this.loops.push(this.loop());
   }
 
   async onApplicationShutdown(): Promise<void> {
