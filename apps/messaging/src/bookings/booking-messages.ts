@@ -140,20 +140,25 @@ export async function loadAppointments(m: EntityManager, bookingKey: string): Pr
 }
 
 /** Status and appointments of several bookings in one statement (bookings not found are absent from `status`). */
-export async function loadBookings(m: EntityManager, bookingKeys: string[]): Promise<{ status: Map<string, string>; appointments: Map<string, AppointmentRow[]> }> {
+export async function loadBookings(
+  m: EntityManager,
+  bookingKeys: string[],
+): Promise<{ status: Map<string, string>; clientOf: Map<string, string>; appointments: Map<string, AppointmentRow[]> }> {
   const status = new Map<string, string>();
+  const clientOf = new Map<string, string>();
   const appointments = new Map<string, AppointmentRow[]>(bookingKeys.map((k) => [k, []]));
-  if (!bookingKeys.length) return { status, appointments };
-  const rows: (AppointmentRow & { b_key: string; b_status: string })[] = await m.query(
-    `SELECT b.booking_key AS b_key, b.status AS b_status, a.* FROM booking b LEFT JOIN booking_appointment a ON a.booking_key = b.booking_key
+  if (!bookingKeys.length) return { status, clientOf, appointments };
+  const rows: (AppointmentRow & { b_key: string; b_status: string; b_client: string })[] = await m.query(
+    `SELECT b.booking_key AS b_key, b.status AS b_status, b.client_id AS b_client, a.* FROM booking b LEFT JOIN booking_appointment a ON a.booking_key = b.booking_key
       WHERE b.booking_key IN (?) ORDER BY a.start_at, a.appointment_id`,
     [[...new Set(bookingKeys)]],
   );
-  for (const { b_key, b_status, ...a } of rows) {
+  for (const { b_key, b_status, b_client, ...a } of rows) {
     status.set(b_key, b_status);
+    clientOf.set(b_key, b_client);
     if (a.appointment_id) appointments.get(b_key)?.push(a);
   }
-  return { status, appointments };
+  return { status, clientOf, appointments };
 }
 
 export async function loadClients(m: EntityManager, clientIds: string[]): Promise<Map<string, ClientRow>> {

@@ -7,8 +7,8 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { enqueueMessages, literalRows, NewMessage } from '../dispatch/message-store';
 import { PollLoop } from '../dispatch/poll-loop';
 import { fallbackBranch, loadBranchContexts } from '../settings/branch-settings';
-import { effectiveTemplates } from '../templates/template-store';
-import { AppointmentRow, ClientRow, composeBookingMessages, NO_REMINDER_STATES } from './booking-messages';
+import { effectiveTemplatesFor } from '../templates/template-store';
+import { composeBookingMessages, loadBookings, loadClients, NO_REMINDER_STATES } from './booking-messages';
 
 interface ReminderRow {
   id: string;
@@ -60,22 +60,22 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
       [now],
     );
     if (!due.length) return 0;
-    const keys = [...new Set(due.map((r) => r.booking_key))];
-    const bookings: { booking_key: string; status: string; client_id: string }[] = await m.query('SELECT booking_key, status, client_id FROM booking WHERE booking_key IN (?)', [keys]);
-    const appointments: AppointmentRow[] = await m.query('SELECT * FROM booking_appointment WHERE booking_key IN (?) ORDER BY start_at', [keys]);
-    const clientIds = [...new Set(bookings.map((b) => b.client_id))];
-    const clients: ClientRow[] = clientIds.length ? await m.query('SELECT * FROM client_contact WHERE client_id IN (?)', [clientIds]) : [];
-    const branches = await loadBranchContexts(m, due.map((r) => r.branch_id));
-    const templates = new Map<string, Awaited<ReturnType<typeof effectiveTemplates>>>();
+    // Branch settings and templates beside the transaction, while it reads the bookings.
+    const branchIds = due.map((r) => r.branch_id);
+    const beside = m.connection.manager;
+    const context = Promise.all([loadBranchContexts(beside, branchIds), effectiveTemplatesFor(beside, branchIds)]);
+    context.catch(() => undefined); // awaited below
+    const { status, clientOf, appointments } = await loadBookings(m, due.map((r) => r.booking_key));
+    const clients = await loadClients(m, [...clientOf.values()]);
+    const [branches, templates] = await context;
     const messages: NewMessage[] = [];
     const outcome: [string, string, string | null][] = [];
     for (const reminder of due) {
-      const booking = bookings.find((b) => b.booking_key === reminder.booking_key);
-      const all = appointments.filter((a) => a.booking_key === reminder.booking_key);
+      const all = appointments.get(reminder.booking_key) ?? [];
       const live = all.filter((a) => !NO_REMINDER_STATES.has(a.state));
       const first = live.length ? Math.min(...live.map((a) => new Date(a.start_at).getTime())) : undefined;
       let skip: string | null = null;
-      if (booking?.status !== 'ACTIVE' || first === undefined) skip = 'NOT_ACTIVE';
+      if (status.get(reminder.booking_key) !== 'ACTIVE' || first === undefined) skip = 'NOT_ACTIVE';
       else if (first !== new Date(reminder.due_at).getTime() + reminder.offset_minutes * 60_000) skip = 'MOVED';
       else if (first <= now.getTime()) skip = 'APPOINTMENT_STARTED';
       if (skip) {
@@ -83,13 +83,12 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
         continue;
       }
       const branch = branches.get(reminder.branch_id) ?? fallbackBranch(reminder.branch_id, reminder.business_id);
-      if (!templates.has(branch.branchId)) templates.set(branch.branchId, await effectiveTemplates(m, branch.branchId));
       messages.push(
         ...(await composeBookingMessages(m, {
           kind: 'REMINDER',
           branch,
           bookingKey: reminder.booking_key,
-          client: clients.find((c) => c.client_id === booking!.client_id),
+          client: clients.get(clientOf.get(reminder.booking_key)!),
           appointments: live,
           allAppointments: all,
           keyParts: [String(reminder.offset_minutes), new Date(reminder.due_at).toISOString()],

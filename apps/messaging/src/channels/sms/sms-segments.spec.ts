@@ -37,5 +37,38 @@ describe('smsLength', () => {
       ]);
     }
   });
+
+  it('counts accented (UCS-2) text exactly as the full calculator does, at every length', () => {
+    const alphabet = 'abcXYZ019 .,\n\r€[]{}áéíóúÁÉÍÓÚàâçëïôûÿœŒŠžƒ‘’“”–—…•¿¡ßØ£₹ʼ';
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 400; n++) {
+      const length = 1 + Math.floor(random() * 300);
+      let body = 'Siobhán ';
+      for (let i = 0; i < length; i++) body += alphabet[Math.floor(random() * alphabet.length)];
+      const reference = new SegmentedMessage(body);
+      expect([body, smsLength(body)]).toEqual([
+        body,
+        { encoding: reference.encodingName, characters: reference.numberOfCharacters, segments: reference.segmentsCount, nonGsmCharacters: [...new Set(reference.getNonGsmCharacters())] },
+      ]);
+    }
+  });
+
+  it('agrees with the calculator on every character the quick count accepts', () => {
+    const codes: number[] = [];
+    for (const [from, to] of [
+      [0x01, 0x02ff],
+      [0x2010, 0x2027],
+      [0x2030, 0x205e],
+      [0x20a0, 0x20bf],
+    ]) {
+      for (let c = from; c <= to; c++) codes.push(c);
+    }
+    for (let i = 0; i < codes.length; i += 90) {
+      const body = `é${String.fromCharCode(...codes.slice(i, i + 90))}`;
+      const reference = new SegmentedMessage(body);
+      expect([i, smsLength(body)]).toEqual([i, { encoding: reference.encodingName, characters: reference.numberOfCharacters, segments: reference.segmentsCount, nonGsmCharacters: [...new Set(reference.getNonGsmCharacters())] }]);
+    }
+  });
 });
 
