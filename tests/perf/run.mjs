@@ -356,7 +356,8 @@ async function main() {
   }
   const selected = (name) => !opts.scenarios.length || opts.scenarios.includes(name);
   const scenarios = allScenarios.filter((s) => selected(s.name));
-  const externalRuns = external.filter((e) => e.kind !== 'scenarios' && selected(e.name));
+  // Opt-in ones (long standalone scripts) only when named.
+  const externalRuns = external.filter((e) => e.kind !== 'scenarios' && (e.optIn ? opts.scenarios.includes(e.name) : selected(e.name)));
   const campaign = opts.campaign || opts.scenarios.includes(CAMPAIGN_SPEC.name);
   if (opts.profile && !scenarios.some((s) => s.name === opts.profile)) {
     process.stderr.write(`--profile ${opts.profile}: not among the scenarios of this run\n`);
@@ -678,8 +679,9 @@ async function main() {
 
       // --- scenarios of other files that drive their own processes (messaging pipeline, ...) ---
       results.external = {};
+      for (const e of external.filter((x) => x.optIn && x.present && !externalRuns.includes(x))) results.external[e.name] = { present: true, message: `opt-in: npm run bench -- --scenario ${e.name}` };
       for (const e of externalRuns) {
-        if (e.kind !== 'run') {
+        if (e.kind !== 'run' && e.kind !== 'script') {
           results.external[e.name] = { present: e.present, message: e.message };
           continue;
         }

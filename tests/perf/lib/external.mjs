@@ -16,6 +16,15 @@
 //     `ok: false` or a thrown error fails the run. The peak RSS of every child process it
 //     starts (found by parent pid) is sampled while it runs.
 //
+//   - neither (a standalone script that runs when loaded, e.g. reports.mjs): it is NOT imported
+//     (that would run it inside this process); it runs as a child process,
+//     `node <file> --no-build <args>` (entry.args; BENCH_<NAME>_ARGS replaces them), its output
+//     goes to the run's logs, its last lines are printed, and the peak RSS of every service it
+//     starts (its descendants running dist/main.js) is sampled. Exit status 0 = ok.
+//
+// A file is imported only when its source declares `export … run`, `export … scenarios` or a
+// default export, and guards its own main (`import.meta.url === …argv[1]`) if it has one.
+//
 // ctx: { root, perfDir, logDir, server (MariaDB), databases, rabbitUrl (the run's vhost),
 //        vhostName, fixture, opts, headers (owner's Basic auth), coreApi: { url, pid },
 //        cores: { server, load }, say, startNode, freePort, waitForHttp, sampleRss, memoryOf,
@@ -31,6 +40,13 @@ export async function loadExternal(perfDir, entries) {
     const file = join(perfDir, 'scenarios', entry.file);
     if (!existsSync(file)) {
       out.push({ ...entry, present: false, message: `not there yet (tests/perf/scenarios/${entry.file}); when it exists, export \`scenarios\` or \`run(ctx)\` (see tests/perf/lib/external.mjs)` });
+      continue;
+    }
+    const source = readFileSync(file, 'utf8');
+    const exportsSomething = /^export\s+(async\s+)?(function|const|let)\s+(run|scenarios|BASELINES)\b|^export\s+default\b/m.test(source);
+    const runsOnLoad = /^(main|run)\(\)/m.test(source) || /^await\s+main\(/m.test(source);
+    if (!exportsSomething || runsOnLoad) {
+      out.push({ ...entry, present: true, kind: 'script', file, message: `a standalone script: run as \`node tests/perf/scenarios/${entry.file} --no-build${entry.args?.length ? ` ${entry.args.join(' ')}` : ''}\`` });
       continue;
     }
     let mod;
@@ -86,15 +102,16 @@ export function runCampaign({ root, spec, logFile, recipients }) {
 
 /** Calls an external `run`, sampling the peak RSS of the child processes it starts. */
 export async function callExternal(entry, ctx) {
+  if (entry.kind === 'script') return runScript(entry, ctx);
   // Its own flags, sized for the default run (entry.args; BENCH_<NAME>_ARGS overrides), then ours.
   const envArgs = process.env[`BENCH_${entry.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARGS`];
   const argv = envArgs !== undefined ? envArgs.split(/\s+/).filter(Boolean) : (entry.args ?? []);
   const args = entry.parseOptions ? { ...entry.parseOptions(argv), build: false, keep: ctx.opts.keep, rounds: ctx.opts.rounds } : ctx;
   const peaks = new Map();
   // Services it starts (node …/dist/main.js), not the run's own processes or one-off commands.
-  const existing = new Set(childPids(process.pid));
+  const existing = new Set(descendantPids(process.pid));
   const sample = () => {
-    for (const pid of childPids(process.pid)) {
+    for (const pid of descendantPids(process.pid)) {
       if (existing.has(pid)) continue;
       const command = peaks.get(pid)?.command ?? commandOf(pid);
       if (!/dist\/main\.js/.test(command)) {
@@ -114,6 +131,29 @@ export async function callExternal(entry, ctx) {
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Every process below `parent` (children, grandchildren, …). */
+function descendantPids(parent) {
+  const byParent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [];
+  const walk = (pid) => {
+    for (const c of byParent.get(pid) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(parent);
+  return out;
 }
 
 function childPids(parent) {
@@ -151,7 +191,7 @@ function commandOf(pid) {
 
 /** One line for a result of an external scenario. */
 export function describeExternal(name, e) {
-  if (!e.present) return `${name}: ${e.message}`;
+  if (!e.present || (!e.result && !e.error)) return `${name}: ${e.message}`;
   if (e.error) return `${name}: FAILED: ${String(e.error).split('\n')[0]}`;
   const r = e.result ?? {};
   const s = r.summary;
@@ -167,4 +207,39 @@ export function describeExternal(name, e) {
     return `${name}: ${parts.join('; ')}${mem ? `\n  ${mem}` : ''}`;
   }
   return `${name}: ${JSON.stringify(r).slice(0, 300)}${mem ? `\n  ${mem}` : ''}`;
+}
+
+/** A standalone scenario script as a child process (see the header). */
+async function runScript(entry, ctx) {
+  const envArgs = process.env[`BENCH_${entry.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARGS`];
+  const argv = ['--no-build', ...(envArgs !== undefined ? envArgs.split(/\s+/).filter(Boolean) : (entry.args ?? []))];
+  const logFile = join(ctx.logDir, `${entry.name}.log`);
+  const log = createWriteStream(logFile);
+  const peaks = new Map();
+  const started = Date.now();
+  const child = spawn(process.execPath, [entry.file, ...argv], { cwd: ctx.root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (d) => {
+      output += d;
+      log.write(d);
+    });
+  }
+  const timer = setInterval(() => {
+    for (const pid of descendantPids(child.pid)) {
+      const command = peaks.get(pid)?.command ?? commandOf(pid);
+      if (!/dist\/main\.js/.test(command)) continue;
+      const m = statusOf(pid);
+      if (m && (!peaks.has(pid) || m.hwmKb > peaks.get(pid).hwmKb)) peaks.set(pid, { ...m, command });
+    }
+  }, 250);
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(timer);
+  log.end();
+  const lines = output.trimEnd().split('\n');
+  const tail = lines.slice(-Math.min(lines.length, 40)).join('\n');
+  return {
+    result: { ok: code === 0, exitCode: code, seconds: Math.round((Date.now() - started) / 100) / 10, command: `node tests/perf/scenarios/${entry.file} ${argv.join(' ')}`, log: logFile, table: `  (node tests/perf/scenarios/${entry.file} ${argv.join(' ')}: exit ${code}, ${Math.round((Date.now() - started) / 1000)} s; full output in ${logFile})\n${tail.split('\n').map((l) => `  ${l}`).join('\n')}` },
+    children: [...peaks.values()].map((p) => ({ command: p.command, peakRssKb: p.hwmKb })),
+  };
 }
