@@ -39,7 +39,7 @@ const shape = {
   SMS_TIMEOUT_MS: positiveInt(10_000),
   /** A message claimed for sending longer ago than this is presumed orphaned and reconciled. */
   MESSAGING_SEND_LEASE_MS: positiveInt(120_000),
-  MESSAGING_DISPATCH_BATCH: positiveInt(500),
+  MESSAGING_DISPATCH_BATCH: positiveInt(300),
   /** Claim-send-record loops per copy. */
   MESSAGING_DISPATCH_LOOPS: positiveInt(2),
   MESSAGING_DISPATCH_CONCURRENCY: positiveInt(64),

@@ -8,6 +8,13 @@ import { MessagingHarness, startMessaging } from '../test-support/messaging-harn
 const RECIPIENTS = Number(process.env['CAMPAIGN_RECIPIENTS'] ?? 100_000);
 /** `inprocess`: the service inside this Jest process (sharing its event loop with the fake provider). Default: the built service as its own process. */
 const MODE = process.env['CAMPAIGN_MODE'] === 'inprocess' ? 'inprocess' : 'process';
+/** Optional service settings to try, e.g. CAMPAIGN_SERVICE_ENV=MESSAGING_DISPATCH_BATCH=300,MESSAGING_DISPATCH_CONCURRENCY=32. */
+const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (process.env['CAMPAIGN_SERVICE_ENV'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 /** Optional: `--require` a CPU profiler preload into the service (see tests/perf/lib/cpu-profiler.cjs, toggled by SIGWINCH). */
 const PROFILER = process.env['CAMPAIGN_PROFILER'];
 
@@ -36,6 +43,7 @@ describe(`campaign throughput: ${RECIPIENTS} recipients (${MODE})`, () => {
       SMS_FROM: '+353861000000',
       SMS_RATE_PER_SECOND: '100000',
       CORE_API_URL: core.url,
+      ...SERVICE_ENV,
     };
     if (MODE === 'inprocess') {
       inProcess = await startMessaging({ env });
