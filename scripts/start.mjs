@@ -198,10 +198,9 @@ async function main() {
   runStep('Provisioning the booking site’s credential', process.execPath, [
     'apps/core-api/dist/cli.js',
     'create-service-credential',
-    '--email',
-    env.BOOKING_API_USER,
-    '--password',
-    env.BOOKING_API_PASSWORD,
+    `--email=${env.BOOKING_API_USER}`,
+    // `=`: a generated password may start with '-', which would read as an option.
+    `--password=${env.BOOKING_API_PASSWORD}`,
   ], { capture: true });
   let seed = null;
   if (!production) {

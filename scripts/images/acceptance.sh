@@ -185,7 +185,7 @@ DEMO_USER="global/$(node -pe 'JSON.parse(process.argv[1]).ownerEmail' "$SEED")"
 log "demo salon: $(node -pe 'const s = JSON.parse(process.argv[1]); `business ${s.businessId}, branch ${s.branchId}, /book/${s.slug}`' "$SEED")"
 BOOKING_API_USER="$(grep ^BOOKING_API_USER= "$STATE/env" | cut -d= -f2-)"
 BOOKING_API_PASSWORD="$(grep ^BOOKING_API_PASSWORD= "$STATE/env" | cut -d= -f2-)"
-one_off core-api "node cli.js create-service-credential (booking's)" node cli.js create-service-credential --email "$BOOKING_API_USER" --password "$BOOKING_API_PASSWORD"
+one_off core-api "node cli.js create-service-credential (booking's)" node cli.js create-service-credential "--email=$BOOKING_API_USER" "--password=$BOOKING_API_PASSWORD"
 
 # 3. The services, as production runs them.
 declare -A PORT_OF=([core-api]=$CORE_PORT [booking]=$BOOKING_PORT [messaging]=$MESSAGING_PORT)

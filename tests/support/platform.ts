@@ -86,7 +86,7 @@ export async function startPlatform(options: { messaging?: boolean; env?: Record
   try {
     cli('core-api', ['migrate']);
     if (options.messaging) cli('messaging', ['migrate']);
-    cli('core-api', ['create-service-credential', '--email', secrets.apiUser, '--password', secrets.apiPassword]);
+    cli('core-api', ['create-service-credential', `--email=${secrets.apiUser}`, `--password=${secrets.apiPassword}`]);
     const seed = JSON.parse(cli('core-api', ['seed-demo']).trim().split('\n').pop()!) as { businessId: string; branchId: string; slug: string; ownerEmail: string };
 
     const services: Service[] = ['core-api', 'booking', ...(options.messaging ? (['messaging'] as Service[]) : [])];
