@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { dropDatabase, testDb, uniqueDatabaseName } from './database';
 import { createTestVhost } from './rabbitmq';
 import { TcpProxy } from './tcp-proxy';
+import { waitFor } from './wait-for';
+import { reapStaleTestResources } from './reaper';
 
 export interface ServiceHarness<C> {
   app: INestApplication;
@@ -32,6 +34,7 @@ export async function startServiceForTest<C>(options: {
   rabbitUrl?: string;
   env?: Record<string, string>;
 }): Promise<ServiceHarness<C>> {
+  await reapStaleTestResources();
   const database = options.databaseEnv ? uniqueDatabaseName(options.databaseEnv.replace(/_DB_NAME$/, '').toLowerCase()) : '';
   const vhost = options.rabbitUrl ? { url: options.rabbitUrl, dispose: async () => undefined } : await createTestVhost();
   const dbProxy = options.proxyDatabase ? new TcpProxy(testDb.host, testDb.port) : undefined;
@@ -68,6 +71,10 @@ export async function startServiceForTest<C>(options: {
     throw err;
   }
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // Ready means its dependencies answer (e.g. the broker connected and its queues declared),
+  // so a test does not publish into a queue that does not exist yet. Tests that start with a
+  // dependency cut carry on after the wait.
+  await waitFor(async () => (await fetch(`${baseUrl}/health`)).status === 200, { timeoutMs: 15_000, what: 'service health' }).catch(() => undefined);
   return {
     app,
     config,
