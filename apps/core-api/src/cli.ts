@@ -7,6 +7,8 @@ import { CoreApiConfig, loadCoreApiConfig } from './config/core-api.config';
 import { DatabaseModule } from './database/database.module';
 import { migrateCoreDatabase } from './database/migrate';
 import { DomainEvents } from './events/domain-events';
+import { AppointmentsModule } from './modules/appointments/appointments.module';
+import { BranchesModule } from './modules/branches/branches.module';
 import { BusinessModule } from './modules/business/business.module';
 import { CreateBusinessUseCase } from './modules/business/use-cases/create-business/create-business.use-case';
 import { SeedDemoUseCase } from './seed/seed-demo';
@@ -30,7 +32,7 @@ class OutboxOnlyEventsModule {}
 
 /** The parts of core-api a one-off command needs: the database and the use-cases. */
 @Module({
-  imports: [DatabaseModule, OutboxOnlyEventsModule, BusinessModule],
+  imports: [DatabaseModule, OutboxOnlyEventsModule, BusinessModule, BranchesModule, AppointmentsModule],
   providers: [SeedDemoUseCase],
 })
 class CliModule {}

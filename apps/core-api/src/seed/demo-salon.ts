@@ -33,6 +33,15 @@ export const demoSalon = {
       MONDAY: [{ startTime: '10:00', endTime: '18:00' }],
     },
   },
+  clients: [
+    { firstName: 'Siobhán', lastName: 'Murphy', mobile: '+353871230001', email: 'siobhan.murphy@example.com', marketing: true },
+    { firstName: 'Ciara', lastName: "O'Brien", mobile: '+353871230002', email: 'ciara.obrien@example.com', marketing: false },
+    { firstName: 'Declan', lastName: 'Ryan', mobile: '+353871230003', email: 'declan.ryan@example.com', marketing: true },
+    { firstName: 'Maeve', lastName: 'Fitzgerald', mobile: '+353871230004', email: 'maeve.fitzgerald@example.com', marketing: false },
+    { firstName: 'Oisín', lastName: 'Kavanagh', mobile: '+353871230005', email: 'oisin.kavanagh@example.com', marketing: true },
+  ],
+  /** What each demo client has booked in the coming days (by service name). */
+  clientBookings: ['Ladies Cut & Blow Dry', 'Full Head Colour', 'Gents Cut', 'Blow Dry', 'Gents Cut'],
   staffCategories: ['Senior Stylist', 'Stylist', 'Colourist', 'Junior Stylist'],
   serviceCategories: ['Cuts & Styling', 'Colour', 'Treatments'],
   rooms: [{ key: 'colour', name: 'Colour Bar', capacity: 2 }],

@@ -5,6 +5,9 @@ import { hashPassword, verifyPassword } from '../modules/auth/password';
 import { Weekday } from '../modules/business/use-cases/create-business/create-business.command';
 import { CreateBusinessUseCase } from '../modules/business/use-cases/create-business/create-business.use-case';
 import { newId } from '../shared/ids';
+import type { Principal } from '../modules/auth/principal';
+import { CreateBookingUseCase } from '../modules/appointments/use-cases/create-booking.use-case';
+import { FindAvailabilityUseCase } from '../modules/appointments/use-cases/find-availability.use-case';
 import { DEMO_OWNER_EMAIL, DEMO_SLUG, demoSalon } from './demo-salon';
 
 export interface DemoSeedResult {
@@ -31,6 +34,8 @@ export class SeedDemoUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly createBusiness: CreateBusinessUseCase,
+    private readonly availability: FindAvailabilityUseCase,
+    private readonly booking: CreateBookingUseCase,
   ) {}
 
   async execute(demoPassword?: string): Promise<DemoSeedResult> {
@@ -63,7 +68,44 @@ export class SeedDemoUseCase {
       branch: { ...demoSalon.branch, openingHours: demoSalon.branch.openingHours },
     });
     await this.seedCatalogue(businessId, branchId);
+    await this.seedClientsAndBookings(businessId, branchId);
     return { created: true, businessId, branchId, slug: DEMO_SLUG, ownerEmail: DEMO_OWNER_EMAIL, password, passwordGenerated: !demoPassword };
+  }
+
+  /**
+   * A few returning clients with appointments on the salon's next open days, booked through
+   * the real availability and booking rules, so the appointment book and the booking pages
+   * show a working salon rather than an empty one.
+   */
+  private async seedClientsAndBookings(businessId: string, branchId: string): Promise<void> {
+    const clientIds: string[] = [];
+    for (const c of demoSalon.clients) {
+      const id = newId();
+      clientIds.push(id);
+      await this.dataSource.query(
+        `INSERT INTO client (id, business_id, creating_branch_id, first_name, last_name, mobile, email, sms_reminder_consent, email_reminder_consent,
+           sms_marketing_consent, email_marketing_consent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, NOW(3), NOW(3))`,
+        [id, businessId, branchId, c.firstName, c.lastName, c.mobile, c.email, c.marketing ? 1 : 0, c.marketing ? 1 : 0],
+      );
+    }
+    const services: { id: string; name: string }[] = await this.dataSource.query('SELECT id, name FROM service WHERE branch_id = ? ORDER BY sort_order', [branchId]);
+    const serviceId = (name: string) => services.find((s) => s.name === name)!.id;
+    const owner: Principal = { userId: 'seed', businessId, email: DEMO_OWNER_EMAIL, role: 'OWNER', staffId: null, version: 1 };
+    const start = Date.now() + 24 * 3_600_000;
+    for (const [i, clientId] of clientIds.entries()) {
+      const wanted = demoSalon.clientBookings[i % demoSalon.clientBookings.length];
+      const found = await this.availability.execute(businessId, branchId, {
+        selection: [{ serviceId: serviceId(wanted) }],
+        window: { start: start + i * 86_400_000 * 0.5, end: start + 7 * 86_400_000 },
+        online: false,
+      });
+      const slot = found.data[3 + ((i * 5) % 7)] ?? found.data[0];
+      if (!slot) continue;
+      const schedule = slot.clientSchedules[0].serviceSchedules[0];
+      await this.booking.execute(owner, businessId, branchId, {
+        clientAppointmentSchedules: [{ clientId, serviceSchedules: [{ serviceId: schedule.serviceId, staffId: schedule.staffId, startTime: schedule.startTime }] }],
+      });
+    }
   }
 
   private async seedCatalogue(businessId: string, branchId: string): Promise<void> {
