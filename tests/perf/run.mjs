@@ -156,6 +156,14 @@ function unexpectedOf(result, okStatuses) {
 }
 
 // --- one measurement -------------------------------------------------------------------------
+/**
+ * autocannon stops at the end of a window with up to `connections` requests still in flight;
+ * the server finishes them anyway. Wait for that tail (about the window's p99, 0.3-3 s) before
+ * the next window starts, so a measurement never begins with 2x the load it reports (which also
+ * overflows core-api's bounded pool queue into 503s).
+ */
+const settle = (result) => new Promise((r) => setTimeout(r, Math.min(3_000, Math.max(300, result?.tailMs ?? 1_000))));
+
 async function measure(load, target, run, opts, headers) {
   const isService = target.role !== 'baseline';
   const lane = run.lanes?.[isService ? 'service' : 'baseline'];
@@ -163,6 +171,7 @@ async function measure(load, target, run, opts, headers) {
   if (opts.warmup > 0) {
     const warm = await load.run({ ...job, duration: opts.warmup, collect: false });
     run.tally?.(isService ? 'service' : 'baseline', warm.statusCodes, warm.laneCursor);
+    await settle(warm);
   }
   const cpuBefore = cpuTimes();
   const procCpuBefore = cpuMsOf(target.proc.pid);
@@ -173,6 +182,7 @@ async function measure(load, target, run, opts, headers) {
   run.tally?.(isService ? 'service' : 'baseline', result.statusCodes, result.laneCursor);
   const busy = busyPercent(cpuBefore, cpuTimes());
   const procCpuAfter = cpuMsOf(target.proc.pid);
+  await settle(result);
   result.unexpected = unexpectedOf(result, run.scenario.okStatuses);
   result.peakRssKb = peak[target.proc.pid];
   result.coreBusyPct = busy ? { server: busy[CORES.server], load: busy[CORES.load], stealServer: busy[`steal${CORES.server}`], stealLoad: busy[`steal${CORES.load}`] } : undefined;

@@ -31,7 +31,7 @@
 //        track(proc) (its peak RSS joins the run's memory table) }
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export async function loadExternal(perfDir, entries) {
@@ -217,7 +217,8 @@ async function runScript(entry, ctx) {
   const log = createWriteStream(logFile);
   const peaks = new Map();
   const started = Date.now();
-  const child = spawn(process.execPath, [entry.file, ...argv], { cwd: ctx.root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const script = relative(ctx.root, entry.file);
+  const child = spawn(process.execPath, [script, ...argv], { cwd: ctx.root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (d) => {
@@ -236,10 +237,17 @@ async function runScript(entry, ctx) {
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
   clearInterval(timer);
   log.end();
+  // Its summary: the output without EXPLAIN sections (long; kept in the log), last 30 lines.
   const lines = output.trimEnd().split('\n');
-  const tail = lines.slice(-Math.min(lines.length, 40)).join('\n');
+  const kept = [];
+  let skipping = false;
+  for (const line of lines) {
+    if (/^==/.test(line)) skipping = /EXPLAIN/i.test(line);
+    if (!skipping) kept.push(line);
+  }
+  const tail = kept.slice(-30).join('\n');
   return {
-    result: { ok: code === 0, exitCode: code, seconds: Math.round((Date.now() - started) / 100) / 10, command: `node tests/perf/scenarios/${entry.file} ${argv.join(' ')}`, log: logFile, table: `  (node tests/perf/scenarios/${entry.file} ${argv.join(' ')}: exit ${code}, ${Math.round((Date.now() - started) / 1000)} s; full output in ${logFile})\n${tail.split('\n').map((l) => `  ${l}`).join('\n')}` },
+    result: { ok: code === 0, exitCode: code, seconds: Math.round((Date.now() - started) / 100) / 10, command: `node ${script} ${argv.join(' ')}`, log: relative(ctx.root, logFile), table: `  (node ${script} ${argv.join(' ')}: exit ${code}, ${Math.round((Date.now() - started) / 1000)} s; full output in ${relative(ctx.root, logFile)})\n${tail.split('\n').map((l) => `  ${l}`).join('\n')}` },
     children: [...peaks.values()].map((p) => ({ command: p.command, peakRssKb: p.hwmKb })),
   };
 }

@@ -91,6 +91,9 @@ async function runJob(job) {
     errors: result.errors,
     timeouts: result.timeouts,
     ...(lane ? { laneRequests: lane.cursor - cursorBefore, laneCursor: lane.cursor } : {}),
+    // autocannon's own p99 (kept even for warm-ups, which collect no latencies): how long the
+    // requests it abandoned at the end of the window may still keep the server busy.
+    tailMs: result.latency?.p99 ?? null,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
     latencyMs: {
       mean: latencies.length ? Math.round((latencies.reduce((a, b) => a + b, 0) / latencies.length) * 100) / 100 : null,
