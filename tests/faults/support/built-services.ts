@@ -73,13 +73,13 @@ export class BuiltProcess {
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.alive()) this.child!.kill(signal);
+    if (this.alive()) this.child?.kill(signal);
     return this.exitedPromise;
   }
 
   async stop(): Promise<void> {
     if (!this.alive()) return;
-    this.child!.kill('SIGTERM');
+    this.child?.kill('SIGTERM');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
     await this.exitedPromise;
     clearTimeout(timer);

@@ -24,7 +24,7 @@ export class SlowProxy {
   }
 
   async start(): Promise<number> {
-    this.server = createServer((client) => {
+    const server = createServer((client) => {
       const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -51,8 +51,9 @@ export class SlowProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => setTimeout(() => client.destroy(), Math.max(0, lastDue - Date.now())));
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
     return this.port;
   }
 
