@@ -105,7 +105,20 @@ export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async claim(): Promise<{ job: ExportJob; attempt: number; branch: BranchInfo } | null> {
-    return this.dataSource.transaction(async (m) => {
+    // Copies claim at the same time: READ COMMITTED takes no gap locks on the chunk index, and
+    // a deadlock that still happens just means "try again".
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.claimOnce();
+      } catch (err) {
+        if (attempt >= 5 || !/ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT/.test(String((err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code))) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  private async claimOnce(): Promise<{ job: ExportJob; attempt: number; branch: BranchInfo } | null> {
+    return this.dataSource.transaction('READ COMMITTED', async (m) => {
       const [candidate]: { id: string }[] = await m.query(
         `SELECT id FROM csv_export_job
           WHERE status = 'PENDING' OR (status = 'IN_PROGRESS' AND lease_until < NOW(3))
