@@ -720,6 +720,7 @@ async function main() {
       const logFile = join(logDir, 'campaign.log');
       say(`running npx jest -c ${CAMPAIGN_SPEC.config} --runInBand ${CAMPAIGN_SPEC.pattern} (log: ${relative(ROOT, logFile)})`);
       results.campaign = await runCampaign({ root: ROOT, spec: CAMPAIGN_SPEC, logFile, recipients: opts.campaignRecipients });
+      for (const c of results.campaign.children ?? []) finalMemory[`${c.command.replace(/^.*?(apps\/[^/]+).*$/, '$1')} (campaign)`] = { hwmKb: c.peakRssKb };
       if (!results.campaign.ok) exitCode = 1;
     }
 

@@ -85,12 +85,15 @@ export function runCampaign({ root, spec, logFile, recipients }) {
         log.write(d);
       });
     }
+    const stopSampling = sampleServices(child.pid);
     child.on('exit', (code) => {
       log.end();
+      const children = stopSampling();
       const m = /campaign of (\d+) SMS \(([^)]+)\): ([\d.]+) s, (\d+) msg\/s[^\n]*provider received (\d+) \((\d+) distinct\), duplicates (\d+), lost (-?\d+)/.exec(output);
       resolve({
         ok: code === 0,
         exitCode: code,
+        children,
         wallSeconds: Math.round((Date.now() - started) / 100) / 10,
         ...(m
           ? { recipients: Number(m[1]), mode: m[2], seconds: Number(m[3]), msgPerSec: Number(m[4]), providerReceived: Number(m[5]), distinct: Number(m[6]), duplicates: Number(m[7]), lost: Number(m[8]) }
@@ -209,13 +212,29 @@ export function describeExternal(name, e) {
   return `${name}: ${JSON.stringify(r).slice(0, 300)}${mem ? `\n  ${mem}` : ''}`;
 }
 
+/** Samples the peak RSS of every service (`…/dist/main.js`) below `rootPid` until stopped. */
+export function sampleServices(rootPid) {
+  const peaks = new Map();
+  const timer = setInterval(() => {
+    for (const pid of descendantPids(rootPid)) {
+      const command = peaks.get(pid)?.command ?? commandOf(pid);
+      if (!/dist\/main\.js/.test(command)) continue;
+      const m = statusOf(pid);
+      if (m && (!peaks.has(pid) || m.hwmKb > peaks.get(pid).hwmKb)) peaks.set(pid, { ...m, command });
+    }
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    return [...peaks.values()].map((p) => ({ command: p.command, peakRssKb: p.hwmKb }));
+  };
+}
+
 /** A standalone scenario script as a child process (see the header). */
 async function runScript(entry, ctx) {
   const envArgs = process.env[`BENCH_${entry.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARGS`];
   const argv = ['--no-build', ...(envArgs !== undefined ? envArgs.split(/\s+/).filter(Boolean) : (entry.args ?? []))];
   const logFile = join(ctx.logDir, `${entry.name}.log`);
   const log = createWriteStream(logFile);
-  const peaks = new Map();
   const started = Date.now();
   const script = relative(ctx.root, entry.file);
   const child = spawn(process.execPath, [script, ...argv], { cwd: ctx.root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -226,16 +245,9 @@ async function runScript(entry, ctx) {
       log.write(d);
     });
   }
-  const timer = setInterval(() => {
-    for (const pid of descendantPids(child.pid)) {
-      const command = peaks.get(pid)?.command ?? commandOf(pid);
-      if (!/dist\/main\.js/.test(command)) continue;
-      const m = statusOf(pid);
-      if (m && (!peaks.has(pid) || m.hwmKb > peaks.get(pid).hwmKb)) peaks.set(pid, { ...m, command });
-    }
-  }, 250);
+  const stopSampling = sampleServices(child.pid);
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
-  clearInterval(timer);
+  const children = stopSampling();
   log.end();
   // Its summary: the output without EXPLAIN sections (long; kept in the log), last 30 lines.
   const lines = output.trimEnd().split('\n');
@@ -248,6 +260,6 @@ async function runScript(entry, ctx) {
   const tail = kept.slice(-30).join('\n');
   return {
     result: { ok: code === 0, exitCode: code, seconds: Math.round((Date.now() - started) / 100) / 10, command: `node ${script} ${argv.join(' ')}`, log: relative(ctx.root, logFile), table: `  (node ${script} ${argv.join(' ')}: exit ${code}, ${Math.round((Date.now() - started) / 1000)} s; full output in ${relative(ctx.root, logFile)})\n${tail.split('\n').map((l) => `  ${l}`).join('\n')}` },
-    children: [...peaks.values()].map((p) => ({ command: p.command, peakRssKb: p.hwmKb })),
+    children,
   };
 }
