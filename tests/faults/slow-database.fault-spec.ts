@@ -7,7 +7,7 @@ import { SlowProxy } from './support/slow-proxy';
 const API = '/third-party-api-server/api/business';
 const DELAY_MS = 500;
 const POOL = 2;
-/** core-api's request timeout (libs/platform RequestTimeoutInterceptor, 15 s; not configurable yet). */
+/** core-api's request timeout (`REQUEST_TIMEOUT_MS`, counted from the request's arrival; the production default). */
 const REQUEST_TIMEOUT_MS = 15_000;
 
 interface Answer {
@@ -58,7 +58,7 @@ describe('fault: slow database (built core-api behind a delaying proxy, bounded 
     vhost = await createTestVhost();
     proxy = new SlowProxy(testDb.host, testDb.port);
     await proxy.start();
-    core = await startCoreApi({ dbPort: proxy.port, rabbitUrl: vhost.url, name: 'core-api-slow', env: { DB_POOL_SIZE: String(POOL) } });
+    core = await startCoreApi({ dbPort: proxy.port, rabbitUrl: vhost.url, name: 'core-api-slow', env: { DB_POOL_SIZE: String(POOL), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
     salon = await demoSalon(core.baseUrl, 20);
     slots = await freeSlots(core.baseUrl, salon, { fromDays: 60, days: 14, max: 200 });
   });

@@ -14,7 +14,7 @@ export async function createBookingApp(config: BookingConfig, logger: Logger = c
   });
   app.set('trust proxy', 1);
   app.disable('x-powered-by');
-  configureHttpApp(app, logger);
+  configureHttpApp(app, logger, { requestTimeoutMs: config.http.requestTimeoutMs });
   installWebPages(app, config.webDir);
   return app;
 }

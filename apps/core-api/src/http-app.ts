@@ -22,7 +22,7 @@ export async function createCoreApiApp(config: CoreApiConfig, logger: Logger = c
     { logger: new NestPinoLogger(logger), bufferLogs: false },
   );
   recordRoutes(app);
-  configureHttpApp(app, logger);
+  configureHttpApp(app, logger, { requestTimeoutMs: config.http.requestTimeoutMs });
   setUpApiDocs(app);
   return app;
 }

@@ -10,7 +10,7 @@ import { MessagingConfig } from './config/messaging.config';
 export async function createMessagingApp(config: MessagingConfig, logger: Logger = createLogger('messaging', config.logLevel)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true, routerOptions: { maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger), adapter, { logger: new NestPinoLogger(logger) });
-  configureHttpApp(app, logger);
+  configureHttpApp(app, logger, { requestTimeoutMs: config.http.requestTimeoutMs });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -43,7 +43,7 @@ export class BookingConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly logLevel!: string;
   readonly shutdownTimeoutMs!: number;
-  readonly http!: { port: number };
+  readonly http!: { port: number; requestTimeoutMs: number };
   readonly coreApiUrl!: string;
   readonly coreApiTimeoutMs!: number;
   readonly publicUrl!: string;
@@ -83,7 +83,7 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    http: { port: e.BOOKING_PORT },
+    http: { port: e.BOOKING_PORT, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     coreApiUrl: e.CORE_API_URL.replace(/\/$/, ''),
     coreApiTimeoutMs: e.CORE_API_TIMEOUT_MS,
     publicUrl: e.BOOKING_PUBLIC_URL.replace(/\/$/, ''),

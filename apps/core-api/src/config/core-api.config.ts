@@ -24,7 +24,7 @@ export class CoreApiConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly logLevel!: string;
   readonly shutdownTimeoutMs!: number;
-  readonly http!: { port: number };
+  readonly http!: { port: number; requestTimeoutMs: number };
   readonly db!: DatabaseSettings;
   readonly rabbit!: { url: string; publishWindow: number; prefetch: number };
   readonly outbox!: { relayEnabled: boolean; pollIntervalMs: number };
@@ -38,7 +38,7 @@ export function loadCoreApiConfig(env: NodeJS.ProcessEnv = process.env): CoreApi
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    http: { port: e.CORE_API_PORT },
+    http: { port: e.CORE_API_PORT, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     db: {
       host: e.DB_HOST,
       port: e.DB_PORT,

@@ -57,7 +57,7 @@ export class MessagingConfig {
   readonly env!: 'development' | 'production' | 'test';
   readonly logLevel!: string;
   readonly shutdownTimeoutMs!: number;
-  readonly http!: { port: number };
+  readonly http!: { port: number; requestTimeoutMs: number };
   readonly db!: DatabaseSettings;
   readonly rabbit!: { url: string; publishWindow: number; prefetch: number };
   readonly coreApiUrl!: string;
@@ -89,7 +89,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    http: { port: e.MESSAGING_PORT },
+    http: { port: e.MESSAGING_PORT, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     db: {
       host: e.DB_HOST,
       port: e.DB_PORT,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/env';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { installHttpObservability } from '../http/observability';
-import { RequestTimeoutInterceptor } from '../http/timeout.interceptor';
+import { DEFAULT_REQUEST_TIMEOUT_MS, installRequestTimeout, SkipTimedOutRequestInterceptor } from '../http/request-timeout';
 import { createValidationPipe } from '../http/validation';
 
 /**
@@ -23,12 +23,18 @@ export function loadConfigOrExit<T>(load: () => T): T {
   }
 }
 
-/** The HTTP conventions every service shares: error shape, validation, request ids, metrics. */
+/**
+ * The HTTP conventions every service shares: error shape, validation, request ids, metrics, and
+ * the request timeout (`REQUEST_TIMEOUT_MS`: 503 TIMEOUT that long after a request arrived,
+ * guards included).
+ */
 export function configureHttpApp(app: INestApplication, logger: Logger, options: { requestTimeoutMs?: number } = {}): void {
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost), logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RequestTimeoutInterceptor(options.requestTimeoutMs ?? 15_000));
+  app.useGlobalInterceptors(new SkipTimedOutRequestInterceptor());
   installHttpObservability(app, logger);
+  // After the request id hook, so the timeout's answer carries the request's id.
+  installRequestTimeout(app, logger, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
 }
 
 /**

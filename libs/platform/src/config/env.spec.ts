@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, databaseEnv, flag, loadEnv, port, redactSecrets } from './env';
+import { commonEnv, ConfigError, databaseEnv, flag, loadEnv, port, redactSecrets } from './env';
 
 describe('loadEnv', () => {
   const shape = { ...databaseEnv, APP_PORT: port(3000), FEATURE: flag(false), NAME: z.string().min(1) };
@@ -24,6 +24,12 @@ describe('loadEnv', () => {
     expect(message).toMatch(/NAME: .*got unset/);
     expect(message).toMatch(/DB_PASSWORD: .*\(got \(hidden\)\)/);
     expect(message).not.toContain('short');
+  });
+
+  it('bounds requests at 15 s unless REQUEST_TIMEOUT_MS says otherwise', () => {
+    expect(loadEnv('svc', commonEnv, {}).REQUEST_TIMEOUT_MS).toBe(15_000);
+    expect(loadEnv('svc', commonEnv, { REQUEST_TIMEOUT_MS: '4000' }).REQUEST_TIMEOUT_MS).toBe(4_000);
+    expect(() => loadEnv('svc', commonEnv, { REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS/);
   });
 
   it('treats empty strings as unset', () => {

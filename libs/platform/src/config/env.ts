@@ -29,6 +29,8 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long shutdown waits for in-flight requests and message handlers. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  /** How long a request may take, from its arrival (guards included), before it is answered 503 TIMEOUT. */
+  REQUEST_TIMEOUT_MS: positiveInt(15_000),
 };
 
 export const databaseEnv = {

@@ -19,6 +19,19 @@ export interface ApiErrorBody {
   [extra: string]: unknown;
 }
 
+/**
+ * Adds the fields every error body carries besides `code` and `message`: the request id, and
+ * Phorest's `statusCode`/`errorCode`/`detail`/`id` (integrations written against Phorest read those).
+ */
+export function completeErrorBody(body: ApiErrorBody, status: number, requestId: string | undefined): ApiErrorBody {
+  if (requestId) body.requestId = requestId;
+  body.statusCode = status;
+  body.errorCode ??= body.code;
+  body.detail ??= body.message;
+  if (requestId) body.id ??= requestId;
+  return body;
+}
+
 /** Throw this from anywhere to answer `status` with a stable code. */
 export class ApiError extends HttpException {
   constructor(status: number, code: string, message: string, extra: Omit<ApiErrorBody, 'code' | 'message'> = {}) {

@@ -3,7 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { currentRequestId } from '../logging/request-context';
 import { isTransientDbError } from '../database/mysql';
-import { ApiErrorBody, codeForStatus } from './api-error';
+import { ApiErrorBody, codeForStatus, completeErrorBody } from './api-error';
+import { hasTimedOut } from './request-timeout';
 
 /** Errors raised by the HTTP platforms before Nest sees the request (body parsing, limits). */
 interface PlatformError {
@@ -67,6 +68,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
+    const adapter = this.adapterHost.httpAdapter;
+    const response = ctx.getResponse();
+    if (hasTimedOut(ctx.getRequest())) {
+      // The request timeout already answered 503 TIMEOUT; the work that outlived it ended so.
+      this.logger.debug({ err: exception }, 'request failed after it timed out');
+      return;
+    }
+    if (adapter.isHeadersSent(response)) {
+      // Nothing more can be sent (a stream failed midway); a second reply would only throw.
+      this.logger.error({ err: exception }, 'request failed after its answer had started');
+      return;
+    }
     const requestId = currentRequestId();
     let status: number;
     let body: ApiErrorBody;
@@ -109,15 +122,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (status >= 500) {
       this.logger.error({ err: exception, status }, 'request failed');
     }
-    if (requestId) body.requestId = requestId;
     // Phorest's error fields too, so integrations that read `detail`/`errorCode` keep working.
-    body.statusCode = status;
-    body.errorCode ??= body.code;
-    body.detail ??= body.message;
-    if (requestId) body.id ??= requestId;
+    completeErrorBody(body, status, requestId);
 
-    const adapter = this.adapterHost.httpAdapter;
-    const response = ctx.getResponse();
     const retryAfter = (exception as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (retryAfter !== undefined && body['retryAfterSeconds'] === undefined) body['retryAfterSeconds'] = retryAfter;
     if (typeof body['wwwAuthenticate'] === 'string') {
