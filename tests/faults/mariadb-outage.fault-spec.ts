@@ -14,10 +14,11 @@ const OUTAGE_MS = 4_000;
  * no appointment without a booking, no stylist booked twice), and core-api must recover by
  * itself (no restart). Then every failed request is retried once with its Idempotency-Key:
  * every 201 (first answer or retry) must be a booking in the database for that client and slot
- * (nothing lost), and no slot may end booked twice (no duplicates). Reported, not failed: 503s
- * whose transaction had in fact committed (the retry then meets its own booking), and retries
- * still refused as IDEMPOTENCY_REQUEST_IN_PROGRESS (a claim the outage left behind, reusable
- * after core-api's 60 s abandonment window).
+ * (nothing lost), and no slot may end booked twice (no duplicates). Every retry must end in the
+ * request's original outcome, a 201 with its booking: a 503 whose transaction had in fact
+ * committed (its acknowledgement was cut) gets that booking back, not its own booking refused
+ * as STAFF_DOUBLE_BOOKED, and no retry may meet IDEMPOTENCY_REQUEST_IN_PROGRESS (a claim the
+ * outage left behind): the key's claim and answer commit or roll back with the booking.
  */
 describe('fault: MariaDB cut under booking load (built core-api behind a TCP proxy)', () => {
   let vhost: Awaited<ReturnType<typeof createTestVhost>>;
@@ -76,19 +77,23 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
     const state = await integrity(core.database);
 
     // Which failed requests had committed anyway (their acknowledgement was cut), before any retry.
-    const committedBefore = new Set(
-      (await queryDatabase<{ staff_id: string; start_at: Date; client_id: string }>(core.database, "SELECT staff_id, start_at, client_id FROM appointment WHERE activation_state = 'ACTIVE'")).map(
-        (b) => `${b.staff_id} ${b.start_at.toISOString()} ${b.client_id}`,
-      ),
+    const committedBefore = new Map(
+      (
+        await queryDatabase<{ staff_id: string; start_at: Date; client_id: string; booking_id: string }>(
+          core.database,
+          "SELECT staff_id, start_at, client_id, booking_id FROM appointment WHERE activation_state = 'ACTIVE'",
+        )
+      ).map((b) => [`${b.staff_id} ${b.start_at.toISOString()} ${b.client_id}`, b.booking_id]),
     );
-    const committedDespite503 = failed.filter((a) => committedBefore.has(`${a.slot.staffId} ${new Date(a.slot.startTime).toISOString()} ${a.clientId}`));
+    const committedKey = (a: Attempt) => `${a.slot.staffId} ${new Date(a.slot.startTime).toISOString()} ${a.clientId}`;
+    const committedDespite503 = failed.filter((a) => committedBefore.has(committedKey(a)));
     // Retry what failed, with the same Idempotency-Key, now that the database is back.
     const retries: Attempt[] = [];
     for (const a of failed) retries.push(await book(core.baseUrl, salon, a.slot, a.clientId, a.index, { key: a.idempotencyKey }));
     const tried = attempts.map((a) => a.slot);
-    const booked = await queryDatabase<{ staff_id: string; start_at: Date; client_id: string; n: number }>(
+    const booked = await queryDatabase<{ staff_id: string; start_at: Date; client_id: string; booking_id: string; n: number }>(
       core.database,
-      "SELECT staff_id, start_at, MIN(client_id) AS client_id, COUNT(*) AS n FROM appointment WHERE activation_state = 'ACTIVE' GROUP BY staff_id, start_at",
+      "SELECT staff_id, start_at, MIN(client_id) AS client_id, MIN(booking_id) AS booking_id, COUNT(*) AS n FROM appointment WHERE activation_state = 'ACTIVE' GROUP BY staff_id, start_at",
     );
     const bySlot = new Map(booked.map((b) => [`${b.staff_id} ${b.start_at.toISOString()}`, b]));
     const slotOf = (a: Attempt) => bySlot.get(`${a.slot.staffId} ${new Date(a.slot.startTime).toISOString()}`);
@@ -98,6 +103,15 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
     const duplicated = tried.filter((s) => Number(bySlot.get(`${s.staffId} ${new Date(s.startTime).toISOString()}`)?.n ?? 0) > 1);
     // A 503 whose transaction had committed (its acknowledgement was cut): the retry finds its own booking.
     const ownBookingRefused = retries.filter((r) => r.status === 409 && bySlot.get(`${r.slot.staffId} ${new Date(r.slot.startTime).toISOString()}`)?.client_id === r.clientId);
+    // The original outcome: a 201 naming the booking the database holds for that client and slot
+    // (for a first attempt that had committed, that very booking, replayed).
+    const notOriginal = retries.filter(
+      (r) =>
+        r.status !== 201 ||
+        slotOf(r)?.client_id !== r.clientId ||
+        slotOf(r)?.booking_id !== r.bookingId ||
+        (committedBefore.has(committedKey(r)) && committedBefore.get(committedKey(r)) !== r.bookingId),
+    );
     const after = await integrity(core.database);
 
     report('MariaDB cut under booking load', {
@@ -116,6 +130,7 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
       'retries refused as STAFF_DOUBLE_BOOKED by their own committed booking': ownBookingRefused.length,
       'failed first answers whose booking had committed anyway (acknowledgement cut)': committedDespite503.length,
       'retries still IDEMPOTENCY_REQUEST_IN_PROGRESS (claim left by the outage)': stillInProgress.length,
+      'retries not ending in their original outcome (201 with their booking)': notOriginal.length,
       '201 answers without their booking (lost)': lost.length,
       'slots booked twice (duplicates)': duplicated.length,
       'database after retries': after,
@@ -133,6 +148,8 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
     }
     expect(duplicated).toHaveLength(0);
     expect(lost).toHaveLength(0);
-    expect(retries.filter((r) => !(r.status === 201 || r.status === 409))).toEqual([]);
+    expect(ownBookingRefused.map((r) => `${r.status} ${r.code ?? ''}`)).toEqual([]);
+    expect(stillInProgress.map((r) => `${r.status} ${r.code ?? ''}`)).toEqual([]);
+    expect(notOriginal.map((r) => `${r.status} ${r.code ?? r.error ?? ''} ${r.bookingId ?? ''}`)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseIntercepto
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BRANCH_PATH } from '../../shared/http/api-paths';
 import { EtagInterceptor } from '../../shared/http/etag.interceptor';
+import { IdempotentInTransaction } from '../../shared/http/idempotency-scope';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { isId } from '../../shared/ids';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
@@ -66,6 +67,7 @@ export class AppointmentsController {
   }
 
   @Post(`${BRANCH_PATH}/booking`)
+  @IdempotentInTransaction()
   @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Book services for clients (ACTIVE, or RESERVED as a hold); 409 with Phorest’s codes when the time is taken' })
   book(
@@ -85,6 +87,7 @@ export class AppointmentsController {
   }
 
   @Post(`${BOOKING}/activate`)
+  @IdempotentInTransaction()
   @HttpCode(200)
   @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Turn a RESERVED hold into a booking (409 HOLD_EXPIRED when too late)' })
@@ -93,6 +96,7 @@ export class AppointmentsController {
   }
 
   @Post(`${BOOKING}/cancel`)
+  @IdempotentInTransaction()
   @HttpCode(200)
   @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Cancel the booking’s appointments that have not begun' })

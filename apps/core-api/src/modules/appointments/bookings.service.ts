@@ -1,8 +1,9 @@
 import { DomainEvent } from '@chairbook/contracts';
 import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvents } from '../../events/domain-events';
+import { IdempotencyScope } from '../../shared/http/idempotency-scope';
 import { AppointmentReader, effectiveActivation } from './appointment.views';
 import { transition } from './appointment-state';
 import { CreateBookingUseCase } from './use-cases/create-booking.use-case';
@@ -32,10 +33,10 @@ export class BookingsService {
 
   /** A RESERVED hold becomes a firm booking, unless it already expired (409 HOLD_EXPIRED). */
   async activate(businessId: string, branchId: string, bookingId: string, now = Date.now()) {
-    await this.dataSource.transaction(async (m) => {
+    const answer = await this.answered(async (m) => {
       const [booking]: BookingRow[] = await m.query('SELECT * FROM booking WHERE id = ? AND business_id = ? AND branch_id = ? FOR UPDATE', [bookingId, businessId, branchId]);
       if (!booking) throw ApiError.notFound('Booking');
-      if (booking.status === 'ACTIVE') return;
+      if (booking.status === 'ACTIVE') return bookingId;
       if (booking.status === 'CANCELED' || (booking.hold_expires_at && booking.hold_expires_at.getTime() <= now)) {
         throw ApiError.conflict('HOLD_EXPIRED', 'The hold expired or was cancelled; look for a new time');
       }
@@ -46,17 +47,18 @@ export class BookingsService {
       );
       const rows = await this.reader.byBooking(bookingId, m);
       await this.events.record(m, this.reader.bookingEvent('booking.confirmed', rows, bookingId));
+      return bookingId;
     });
     this.events.flush();
-    return this.create.view(bookingId);
+    return answer;
   }
 
   /** Cancels every appointment of the booking that has not begun; announces it once if it was firm. */
   async cancel(businessId: string, branchId: string, bookingId: string, options: { online?: boolean; cancellationWindowHours?: number } = {}) {
-    await this.dataSource.transaction(async (m) => {
+    const answer = await this.answered(async (m) => {
       const [booking]: BookingRow[] = await m.query('SELECT * FROM booking WHERE id = ? AND business_id = ? AND branch_id = ? FOR UPDATE', [bookingId, businessId, branchId]);
       if (!booking) throw ApiError.notFound('Booking');
-      if (booking.status === 'CANCELED') return;
+      if (booking.status === 'CANCELED') return bookingId;
       const rows = await this.reader.byBooking(bookingId, m);
       if (options.online && booking.status === 'ACTIVE' && rows.length && rows[0].start_at.getTime() - Date.now() < (options.cancellationWindowHours ?? 0) * 3_600_000) {
         throw ApiError.conflict('CANCELLATION_WINDOW_PASSED', `Online cancellations close ${options.cancellationWindowHours} hours before the appointment; please call the salon`);
@@ -73,9 +75,10 @@ export class BookingsService {
       const events: DomainEvent[] = after.map((r) => this.reader.event('appointment.cancelled', r));
       if (booking.status === 'ACTIVE' && after.length) events.push(this.reader.bookingEvent('booking.cancelled', after, bookingId));
       await this.events.record(m, ...events);
+      return bookingId;
     });
     this.events.flush();
-    return this.create.view(bookingId);
+    return answer;
   }
 
   async note(businessId: string, branchId: string, bookingId: string, note: string) {
@@ -85,6 +88,19 @@ export class BookingsService {
     );
     if (!result.affectedRows) throw ApiError.notFound('Booking');
     return this.create.view(bookingId);
+  }
+
+  /**
+   * Runs a change of a booking in a transaction that also claims the request's Idempotency-Key
+   * (first) and stores the answer, the booking as it now is (last).
+   */
+  private answered(work: (m: EntityManager) => Promise<string>) {
+    return this.dataSource.transaction(async (m) => {
+      await IdempotencyScope.claim(m);
+      const view = await this.create.view(await work(m), undefined, m);
+      await IdempotencyScope.answer(m, view);
+      return view;
+    });
   }
 
   private async row(businessId: string, branchId: string, bookingId: string): Promise<BookingRow> {

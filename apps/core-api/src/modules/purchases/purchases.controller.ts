@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from 
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BRANCH_PATH } from '../../shared/http/api-paths';
 import { EtagInterceptor } from '../../shared/http/etag.interceptor';
+import { IdempotentInTransaction } from '../../shared/http/idempotency-scope';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -26,6 +27,7 @@ export class PurchasesController {
   constructor(private readonly purchases: PurchasesService) {}
 
   @Post(PURCHASES)
+  @IdempotentInTransaction()
   @RequireRole('RECEPTION')
   @ApiOperation({
     summary:
@@ -66,6 +68,7 @@ export class PurchasesController {
   }
 
   @Post(`${PURCHASE}/refund`)
+  @IdempotentInTransaction()
   @RequireRole('MANAGER')
   @ApiOperation({
     summary: 'Refund lines (or units) of a sale as a new purchase with negative amounts; products back in stock unless restock is false',
@@ -82,6 +85,7 @@ export class PurchasesController {
   }
 
   @Post(`${PURCHASE}/void`)
+  @IdempotentInTransaction()
   @RequireRole('MANAGER')
   @ApiOperation({ summary: 'Void a sale: one new purchase reversing all of it onto the same tenders (409 once refunded or voided)' })
   async void(

@@ -3,6 +3,7 @@ import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvents } from '../../events/domain-events';
+import { IdempotencyScope } from '../../shared/http/idempotency-scope';
 import { limitOffset, pageOf } from '../../shared/http/paging';
 import { newId } from '../../shared/ids';
 import { toMajor } from '../../shared/money';
@@ -82,7 +83,7 @@ class NumberTaken extends Error {}
  * locks, stores lines and tenders, and writes purchase.completed to the outbox. Refunds and
  * voids are new purchases with negative quantities and amounts that name the original.
  *
- * Locks are always taken in one order: the purchase number, the till session (shared), the
+ * Locks are always taken in one order: the request's Idempotency-Key (when it has one), the purchase number, the till session (shared), the
  * original purchase (reversals), appointments, products, vouchers; each set by id.
  */
 @Injectable()
@@ -635,13 +636,18 @@ export class PurchasesService {
     hash: string,
     work: (m: EntityManager) => Promise<{ parts: PurchaseParts; events: DomainEvent[] }>,
   ): Promise<PurchaseResult> {
-    let parts: PurchaseParts;
+    let view: PurchaseView;
     try {
-      parts = await retryOnDeadlock(() =>
+      view = await retryOnDeadlock(() =>
         this.dataSource.transaction('READ COMMITTED', async (m) => {
+          // The request's Idempotency-Key first (a duplicate waits here), its answer last: both commit with the purchase.
+          await IdempotencyScope.claim(m);
           const result = await work(m);
           await this.events.record(m, ...result.events);
-          return result.parts;
+          const parts = result.parts;
+          const answer = purchaseView({ ...parts, refunded: parts.row.kind === 'SALE' ? new Map() : undefined });
+          await IdempotencyScope.answer(m, answer);
+          return answer;
         }),
       );
     } catch (err) {
@@ -660,7 +666,7 @@ export class PurchasesService {
       return { view: (await this.views([first]))[0], replayed: true };
     }
     this.events.flush();
-    return { view: purchaseView({ ...parts, refunded: parts.row.kind === 'SALE' ? new Map() : undefined }), replayed: false };
+    return { view, replayed: false };
   }
 
   /** Inserts the purchase row first: its unique number is the lock a replay waits on. */

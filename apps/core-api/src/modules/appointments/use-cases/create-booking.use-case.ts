@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkBooking, effectiveTiming, RefusalCode, ScheduleRequest } from '../../../scheduling';
 import { DomainEvents } from '../../../events/domain-events';
+import { IdempotencyScope } from '../../../shared/http/idempotency-scope';
 import { newId } from '../../../shared/ids';
 import { toMajor, toMinor } from '../../../shared/money';
 import { parseIsoInstant } from '../../../shared/time';
@@ -98,8 +99,10 @@ export class CreateBookingUseCase {
     const bookingId = newId();
     const holdExpiresAt = status === 'RESERVED' ? new Date(now + branch.hold_minutes * 60_000) : null;
 
-    const appointmentIds = await this.withRetry(() =>
+    const answer = await this.withRetry(() =>
       this.dataSource.transaction('READ COMMITTED', async (m) => {
+        // The request's Idempotency-Key first (a duplicate waits here), then the rows in their order.
+        await IdempotencyScope.claim(m);
         await lockRows(m, { clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds });
         const loads = await Promise.all(clientIds.map((clientId) => this.calendar.load(base, { now, clientId, manager: m })));
         const load = loads[0];
@@ -146,11 +149,14 @@ export class CreateBookingUseCase {
         const events: DomainEvent[] = rows.map((r) => this.reader.event('appointment.booked', r));
         if (status === 'ACTIVE') events.push(this.reader.bookingEvent('booking.confirmed', rows, bookingId));
         await this.events.record(m, ...events);
-        return ids;
+        // The answer commits with the booking: a retry whose first answer was lost gets it back.
+        const view = await this.view(bookingId, ids, m);
+        await IdempotencyScope.answer(m, view);
+        return view;
       }),
     );
     this.events.flush();
-    return this.view(bookingId, appointmentIds);
+    return answer;
   }
 
   async view(bookingId: string, appointmentIds?: string[], manager?: EntityManager) {
