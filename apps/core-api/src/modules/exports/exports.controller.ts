@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { BRANCH_PATH } from '../../shared/http/api-paths';
+import { EtagInterceptor } from '../../shared/http/etag.interceptor';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { PageQuery } from '../../shared/http/paging';
 import { CurrentPrincipal, Public, RequireRole } from '../auth/auth.decorators';
@@ -29,7 +30,8 @@ export class ExportsController {
   @Post(JOBS)
   @RequireRole('MANAGER')
   @ApiOperation({
-    summary: 'Start a CSV export (TRANSACTIONS_CSV between startFilter and finishFilter, or CLIENT_CSV); poll it for tempCsvExternalUrl',
+    summary:
+      'Start a CSV export (TRANSACTIONS_CSV between startFilter and finishFilter, or CLIENT_CSV); poll it for tempCsvExternalUrl (also as downloadUrl)',
   })
   create(
     @CurrentPrincipal() principal: Principal,
@@ -55,8 +57,10 @@ export class ExportsController {
 
   @Get(JOB)
   @RequireRole('MANAGER')
+  @UseInterceptors(EtagInterceptor)
   @ApiOperation({
-    summary: 'An export’s status (jobStatus PENDING|IN_PROGRESS|DONE|FAILED), progress (totalRows, succeededRows) and download link',
+    summary:
+      'An export’s state, as jobStatus (PENDING|IN_PROGRESS|DONE|FAILED) and as status (PENDING|IN_PROGRESS|COMPLETE|FAILED), progress (totalRows, succeededRows) and download link (tempCsvExternalUrl, also as downloadUrl). ETag; 304 to a matching If-None-Match',
   })
   get(
     @Param('businessId') businessId: string,

@@ -130,6 +130,62 @@ describe('CSV export jobs (real MariaDB)', () => {
     expect((await owner.get(`${jobs()}/${job.jobId}`)).body.tempCsvExternalUrl).toBeNull();
   });
 
+  it('answers the reference’s status (COMPLETE) and downloadUrl beside jobStatus (DONE) and tempCsvExternalUrl', async () => {
+    const created = await owner.post(jobs(), { jobType: 'CLIENT_CSV' });
+    expect(created.body.status).toBe(created.body.jobStatus === 'DONE' ? 'COMPLETE' : created.body.jobStatus);
+    expect(created.body.downloadUrl).toBe(created.body.tempCsvExternalUrl);
+    const job = await finished(created.body.jobId);
+    expect(job).toMatchObject({ jobStatus: 'DONE', status: 'COMPLETE', downloadUrl: job.tempCsvExternalUrl });
+    expect((await download(job.downloadUrl)).status).toBe(200);
+    const listed = (await owner.get(jobs())).body._embedded.csvExportJobs.find((j: { jobId: string }) => j.jobId === job.jobId);
+    expect(listed).toMatchObject({ jobStatus: 'DONE', status: 'COMPLETE', downloadUrl: job.tempCsvExternalUrl });
+
+    const ds = api.app.get(DataSource);
+    const pairs: [string, string][] = [
+      ['PENDING', 'PENDING'],
+      ['IN_PROGRESS', 'IN_PROGRESS'],
+      ['FAILED', 'FAILED'],
+    ];
+    for (const [ours, reference] of pairs) {
+      // Parked with a lease far ahead, so no worker picks it up while we look.
+      await ds.query('UPDATE csv_export_job SET status = ?, lease_until = NOW(3) + INTERVAL 1 HOUR WHERE id = ?', [ours, job.jobId]);
+      const got = (await owner.get(`${jobs()}/${job.jobId}`)).body;
+      expect({ jobStatus: got.jobStatus, status: got.status, downloadUrl: got.downloadUrl, temp: got.tempCsvExternalUrl }).toEqual({
+        jobStatus: ours,
+        status: reference,
+        downloadUrl: null,
+        temp: null,
+      });
+    }
+    await ds.query("UPDATE csv_export_job SET status = 'DONE', lease_until = NULL WHERE id = ?", [job.jobId]);
+  });
+
+  it('sends an ETag with a job and answers 304 to If-None-Match until the job changes (status, progress, link expiry)', async () => {
+    const ds = api.app.get(DataSource);
+    const job = await finished((await owner.post(jobs(), { jobType: 'CLIENT_CSV' })).body.jobId);
+    const url = `${jobs()}/${job.jobId}`;
+    const first = await owner.get(url);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(new RegExp(`^"${job.jobId}\\.${job.version}\\.[\\w-]+"$`));
+    const unchanged = await owner.get(url, { 'if-none-match': etag });
+    expect(unchanged.status).toBe(304);
+    expect((await owner.get(url, { 'if-none-match': `W/${etag}` })).status).toBe(304);
+    expect((await owner.get(url, { 'if-none-match': '"something-else"' })).status).toBe(200);
+
+    // Progress moves without a new version: a poller must not be told "unchanged".
+    await ds.query('UPDATE csv_export_job SET succeeded_rows = succeeded_rows + 1 WHERE id = ?', [job.jobId]);
+    const progressed = await owner.get(url, { 'if-none-match': etag });
+    expect(progressed.status).toBe(200);
+    expect(progressed.headers.get('etag')).not.toBe(etag);
+
+    // Nor once the link has expired (tempCsvExternalUrl and downloadUrl turn null).
+    const before = progressed.headers.get('etag')!;
+    await ds.query('UPDATE csv_export_job SET download_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [job.jobId]);
+    const expired = await owner.get(url, { 'if-none-match': before });
+    expect(expired.status).toBe(200);
+    expect(expired.body).toMatchObject({ tempCsvExternalUrl: null, downloadUrl: null, status: 'COMPLETE' });
+  });
+
   it('exports the business’s clients, optionally those changed in a date range (none: a header-only file)', async () => {
     const all = await finished((await owner.post(jobs(), { jobType: 'CLIENT_CSV' })).body.jobId);
     expect(all).toMatchObject({ jobStatus: 'DONE', totalRows: 3, succeededRows: 3 });

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_ROOT } from '../../shared/http/api-paths';
 import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
+import { ETAG_STATE } from '../../shared/http/etag.interceptor';
 import { iso } from '../../shared/http/versioning';
 import { newId } from '../../shared/ids';
 import { checkDateRange } from '../../shared/time';
@@ -33,6 +34,9 @@ interface JobRow {
   version: number;
   created_at: Date;
 }
+
+/** Our job states (Phorest's `jobStatus`) as the reference's `status` names them. */
+const REFERENCE_STATUS = { PENDING: 'PENDING', IN_PROGRESS: 'IN_PROGRESS', DONE: 'COMPLETE', FAILED: 'FAILED' } as const;
 
 /** Jobs waiting or running per branch before a new one is refused. */
 const MAX_OPEN_JOBS = 10;
@@ -153,18 +157,22 @@ export class ExportsService {
       jobId: row.id,
       jobType: row.job_type,
       jobStatus: row.status,
+      status: REFERENCE_STATUS[row.status],
       startFilter: dateOnly(row.start_filter),
       finishFilter: dateOnly(row.finish_filter),
       totalRows: row.total_rows,
       succeededRows: row.succeeded_rows,
       failureReason: row.failure_reason,
       tempCsvExternalUrl: url,
+      downloadUrl: url,
       urlExpiresAt: url ? iso(row.download_expires_at) : null,
       sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
       started: iso(row.started_at),
       finished: iso(row.finished_at),
       createdAt: iso(row.created_at),
       version: row.version,
+      // Progress and the link's expiry change without the version: the ETag must see them.
+      [ETAG_STATE]: `${row.status}|${row.total_rows}|${row.succeeded_rows}|${url ? 'link' : 'none'}`,
     };
   }
 }

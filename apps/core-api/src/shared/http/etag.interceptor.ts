@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
 
+/**
+ * For a body whose visible state can change without its version (an export job's progress, a
+ * download link that expires): a string describing that state, folded into the ETag. A symbol
+ * key, so it never reaches the JSON.
+ */
+export const ETAG_STATE = Symbol('etagState');
+
 interface Versioned {
   version?: number;
+  [ETAG_STATE]?: string;
   [key: string]: unknown;
 }
 
@@ -20,7 +29,10 @@ export class EtagInterceptor implements NestInterceptor {
       map((body: Versioned) => {
         if (!body || typeof body.version !== 'number') return body;
         const id = Object.entries(body).find(([k, v]) => k.endsWith('Id') && typeof v === 'string')?.[1] ?? '';
-        const etag = `"${id}.${body.version}"`;
+        const state = body[ETAG_STATE];
+        const etag = state
+          ? `"${id}.${body.version}.${createHash('sha256').update(state).digest('base64url').slice(0, 12)}"`
+          : `"${id}.${body.version}"`;
         reply.header('ETag', etag);
         reply.header('Cache-Control', 'private, no-cache');
         const ifNoneMatch = request.headers['if-none-match'];
