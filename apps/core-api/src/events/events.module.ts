@@ -1,6 +1,6 @@
 import { allConsumerQueues } from '@chairbook/contracts';
 import { LOGGER, OutboxRelay, RabbitMqClient } from '@chairbook/platform';
-import { Global, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { CoreApiConfig } from '../config/core-api.config';
@@ -8,7 +8,7 @@ import { DomainEvents } from './domain-events';
 
 /** Starts the relay once the app is up and stops it (then the broker) on shutdown. */
 @Injectable()
-class EventsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class EventsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly config: CoreApiConfig,
     private readonly broker: RabbitMqClient,
@@ -19,7 +19,9 @@ class EventsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.config.outbox.relayEnabled) this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     await this.broker.close(this.config.shutdownTimeoutMs);
   }

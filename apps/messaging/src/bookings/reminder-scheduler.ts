@@ -1,5 +1,5 @@
 import { LOGGER } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
@@ -27,7 +27,7 @@ interface ReminderRow {
  * fires instead).
  */
 @Injectable()
-export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollLoop;
 
   constructor(
@@ -43,7 +43,9 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
     this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
   }
 

@@ -1,5 +1,5 @@
 import { ApiError, LOGGER } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
@@ -58,7 +58,7 @@ const running = (() => {
  * turns every still-queued message CANCELLED.
  */
 @Injectable()
-export class CampaignsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CampaignsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollLoop;
 
   constructor(
@@ -74,7 +74,9 @@ export class CampaignsService implements OnApplicationBootstrap, OnApplicationSh
     this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
   }
 

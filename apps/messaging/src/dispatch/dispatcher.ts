@@ -1,5 +1,5 @@
 import { isTransientDbError, LOGGER } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
@@ -63,7 +63,7 @@ const outcomes = (() => {
  *    longest provider call with its retries.
  */
 @Injectable()
-export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopped = true;
   private readonly loops: Promise<void>[] = [];
   private wakers: (() => void)[] = [];
@@ -86,7 +86,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (let i = 0; i < this.config.dispatch.loops; i++) this.loops.push(this.loop());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake();
     await Promise.allSettled(this.loops);

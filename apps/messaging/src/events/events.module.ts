@@ -1,6 +1,6 @@
 import { broadcastBindings, consumerQueues, DomainEvent, isEvent, parseEvent } from '@chairbook/contracts';
 import { LOGGER, OutboxRelay, RabbitMqClient } from '@chairbook/platform';
-import { Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { CoreApiAuthGuard } from '../auth/core-api-auth.guard';
@@ -14,7 +14,7 @@ import { BatchingEventConsumer } from './batch-consumer';
 const CORE_EVENTS = consumerQueues.messagingCoreEvents;
 
 @Injectable()
-class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+class CoreEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopping = false;
   private consumer?: BatchingEventConsumer;
 
@@ -80,7 +80,9 @@ class CoreEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdow
     this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.relay.stop();
     await this.broker.close(this.config.shutdownTimeoutMs);

@@ -1,5 +1,5 @@
 import { LOGGER } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 
@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
  * tickets are deleted. Every copy may run it: each statement is idempotent.
  */
 @Injectable()
-export class HoldJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HoldJanitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -22,7 +22,9 @@ export class HoldJanitor implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  beforeApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LOGGER } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { BranchInfo, ExportJob, producerFor } from './export-producers';
@@ -24,7 +24,7 @@ class Stopping extends Error {}
  * succeededRows) is visible while it runs.
  */
 @Injectable()
-export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExportWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopping = false;
@@ -39,7 +39,9 @@ export class ExportWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.schedule(IDLE_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);

@@ -1,6 +1,6 @@
 import { consumerQueues, createEvent, DomainEvent } from '@chairbook/contracts';
 import { consumeDomainEvents, LOGGER, RabbitMqClient } from '@chairbook/platform';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { CoreApiConfig } from '../../config/core-api.config';
@@ -23,7 +23,7 @@ interface ConsentRow {
  * client.consent_changed through the outbox, in the same transaction.
  */
 @Injectable()
-export class MessagingFeedbackConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingFeedbackConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopping = false;
 
   constructor(
@@ -52,7 +52,9 @@ export class MessagingFeedbackConsumer implements OnApplicationBootstrap, OnAppl
     });
   }
 
-  onApplicationShutdown(): void {
+  // Before Nest's onApplicationShutdown hooks, where TypeORM closes the pool: the last
+  // pass of a loop (and any in-flight handler) still has its database and broker.
+  beforeApplicationShutdown(): void {
     this.stopping = true;
   }
 
