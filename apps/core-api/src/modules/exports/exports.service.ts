@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_ROOT } from '../../shared/http/api-paths';
 import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
-import { ETAG_STATE } from '../../shared/http/etag.interceptor';
+import { withEtagState } from '../../shared/http/etag.interceptor';
 import { iso } from '../../shared/http/versioning';
 import { newId } from '../../shared/ids';
 import { checkDateRange } from '../../shared/time';
@@ -153,7 +153,7 @@ export class ExportsService {
       row.status === 'DONE' && row.download_token && row.download_expires_at && row.download_expires_at.getTime() > Date.now()
         ? `${baseUrl}/${API_ROOT}/${row.business_id}/branch/${row.branch_id}/csvexportjob/${row.id}/download?token=${row.download_token}`
         : null;
-    return {
+    const view = {
       jobId: row.id,
       jobType: row.job_type,
       jobStatus: row.status,
@@ -171,9 +171,9 @@ export class ExportsService {
       finished: iso(row.finished_at),
       createdAt: iso(row.created_at),
       version: row.version,
-      // Progress and the link's expiry change without the version: the ETag must see them.
-      [ETAG_STATE]: `${row.status}|${row.total_rows}|${row.succeeded_rows}|${url ? 'link' : 'none'}`,
     };
+    // Progress and the link's expiry change without the version: the ETag must see them.
+    return withEtagState(view, `${row.status}|${row.total_rows}|${row.succeeded_rows}|${url ? 'link' : 'none'}`);
   }
 }
 

@@ -7,7 +7,13 @@ import { map, Observable } from 'rxjs';
  * download link that expires): a string describing that state, folded into the ETag. A symbol
  * key, so it never reaches the JSON.
  */
-export const ETAG_STATE = Symbol('etagState');
+const ETAG_STATE = Symbol('etagState');
+
+/** Marks `body` with the state its ETag must also follow (see ETAG_STATE); answers the body. */
+export function withEtagState<T extends object>(body: T, state: string): T {
+  Object.defineProperty(body, ETAG_STATE, { value: state, enumerable: false });
+  return body;
+}
 
 interface Versioned {
   version?: number;
