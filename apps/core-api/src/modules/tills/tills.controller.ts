@@ -90,7 +90,10 @@ export class TillsController {
 
   @Get(`${TILL}/balance`)
   @RequireRole('RECEPTION')
-  @ApiOperation({ summary: 'Expected against counted, by tender (Phorest: expectedCash, countedCash), for the open or last session' })
+  @ApiOperation({
+    summary:
+      'Expected against counted, by tender (Phorest: expectedCash, countedCash), for the open or last session; sessionOpen says whether a session is open. A till never opened answers zeros (tillSessionId null, status CLOSED, sessionOpen false)',
+  })
   balance(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,

@@ -194,6 +194,45 @@ describe('tills API (real MariaDB)', () => {
     expectValidationError(await owner.post(`${tills()}/${id}/${action}`, body), field);
   });
 
+  it('answers the balance of a till never opened with 200 and zeros (no session); an unknown till or session stays 404', async () => {
+    const id = await till('Never opened');
+    const res = await owner.get(`${tills()}/${id}/balance?includeIntegratedPayments=true`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      tillId: id,
+      tillSessionId: null,
+      status: 'CLOSED',
+      sessionOpen: false,
+      currencyCode: 'EUR',
+      openingFloat: 0,
+      expectedCash: 0,
+      countedCash: 0,
+      cashVariance: 0,
+      tenders: [],
+      integratedPaymentBalances: [],
+      openedAt: null,
+      openedBy: null,
+      closedAt: null,
+      closedBy: null,
+      note: null,
+      version: 0,
+    });
+    expectNotFound(await owner.get(`${tills()}/${'x'.repeat(22)}/balance`));
+    expectNotFound(await owner.get(`${tills()}/${id}/balance?tillSessionId=${'y'.repeat(22)}`));
+
+    // Opened: sessionOpen true; closed again: the last session, sessionOpen false.
+    await owner.post(`${tills()}/${id}/open`, { openingFloat: 30 });
+    expect((await owner.get(`${tills()}/${id}/balance`)).body).toMatchObject({ status: 'OPEN', sessionOpen: true, expectedCash: 30 });
+    await owner.post(`${tills()}/${id}/close`, { countedCash: 30 });
+    expect((await owner.get(`${tills()}/${id}/balance`)).body).toMatchObject({
+      status: 'CLOSED',
+      sessionOpen: false,
+      expectedCash: 30,
+      countedCash: 30,
+      cashVariance: 0,
+    });
+  });
+
   it('lets reception open, close and read balances, managers add tills and read past sessions; stylists none of it', async () => {
     const [reception, stylist] = await Promise.all([addUser(api, owner, 'RECEPTION'), addUser(api, owner, 'STYLIST')]);
     const id = await till('Roles');

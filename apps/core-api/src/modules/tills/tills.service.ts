@@ -206,7 +206,11 @@ export class TillsService {
           "SELECT * FROM till_session WHERE till_id = ? AND business_id = ? ORDER BY status = 'OPEN' DESC, opened_at DESC LIMIT 1",
           [tillId, businessId],
         );
-    if (!session) throw ApiError.notFound('Till session');
+    if (!session) {
+      // A session asked for by id must exist; a till never opened simply has nothing in it.
+      if (query.tillSessionId) throw ApiError.notFound('Till session');
+      return this.neverOpenedBalance(tillId, branch.currency);
+    }
     const expected =
       session.status === 'CLOSED'
         ? (json<TenderTotals>(session.expected_tenders) ?? {})
@@ -263,8 +267,9 @@ export class TillsService {
     });
     return {
       tillId: session.till_id,
-      tillSessionId: session.id,
-      status: session.status,
+      tillSessionId: session.id as string | null,
+      status: session.status as 'OPEN' | 'CLOSED',
+      sessionOpen: session.status === 'OPEN',
       currencyCode: currency,
       openingFloat: money(session.opening_float_minor),
       expectedCash: money(expected.CASH ?? 0),
@@ -278,6 +283,30 @@ export class TillsService {
       closedBy: session.closed_by,
       note: session.note,
       version: session.version,
+    };
+  }
+
+  /** The balance of a till that has never been opened: no session, nothing expected, nothing counted. */
+  private neverOpenedBalance(tillId: string, currency: string): ReturnType<TillsService['balanceView']> {
+    const zero = toMajor(0, currency);
+    return {
+      tillId,
+      tillSessionId: null,
+      status: 'CLOSED',
+      sessionOpen: false,
+      currencyCode: currency,
+      openingFloat: zero,
+      expectedCash: zero,
+      countedCash: zero,
+      cashVariance: zero,
+      tenders: [],
+      integratedPaymentBalances: [],
+      openedAt: null,
+      openedBy: null,
+      closedAt: null,
+      closedBy: null,
+      note: null,
+      version: 0,
     };
   }
 
