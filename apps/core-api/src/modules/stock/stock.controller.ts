@@ -18,7 +18,7 @@ export class StockController {
   @RequireRole('RECEPTION')
   @ApiOperation({
     summary:
-      'Adjust stock (Phorest: stocks[{barcode, quantity, operationType DEDUCT|INCREASE}]); reasons DELIVERY, LOSS, PROFESSIONAL_USE, STOCK_TAKE (quantity = count). 204',
+      'Adjust stock (Phorest: stocks[{barcodes[] or barcode or productId, quantity (signed: negative deducts), reason, operationType DEDUCT|INCREASE}]); reasons DELIVERY, LOSS, PROFESSIONAL_USE, STOCK_TAKE (quantity = count), ADJUSTMENT, in any case. 204; 404 for a barcode no product of the branch has',
   })
   adjust(
     @CurrentPrincipal() principal: Principal,

@@ -115,6 +115,84 @@ describe('stock API (real MariaDB)', () => {
     expect(unknown.body.fields).toEqual([{ field: 'stocks[0].barcode', message: 'no such product in this branch' }]);
   });
 
+  it('takes the reference’s body: stocks[{barcodes, quantity, reason}] with the reason in any case, matching a product by any of its barcodes', async () => {
+    const p = await product({ openingStock: 2 });
+    const res = await adjust({ stocks: [{ barcodes: ['NOT-ON-FILE', p.barcode], quantity: 5, reason: 'delivery' }] });
+    expect(res.status).toBe(204);
+    expect(await level(p.productId)).toBe(7);
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: 1, reason: 'Professional use' }] })).status).toBe(204);
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: 2, reason: 'loss' }] })).status).toBe(204);
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: 3, reason: 'stock-take' }] })).status).toBe(204);
+    expect(await level(p.productId)).toBe(3);
+    const moves = (await owner.get(`${owner.branch}/inventorytransaction?productId=${p.productId}`)).body._embedded.inventoryTransactions;
+    expect(moves.map((m: { reason: string; quantityChange: number }) => [m.reason, m.quantityChange])).toEqual([
+      ['ADJUSTMENT', 2],
+      ['DELIVERY', 5],
+      ['PROFESSIONAL_USE', -1],
+      ['LOSS', -2],
+      ['STOCK_TAKE', -1],
+    ]);
+    await expectLevelsAreSums(owner.businessId);
+  });
+
+  it('reads a signed quantity as the change: negative deducts, positive adds with barcodes and no direction', async () => {
+    const p = await product({ openingStock: 10 });
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: -4 }] })).status).toBe(204);
+    expect(await level(p.productId)).toBe(6);
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: 3 }] })).status).toBe(204);
+    expect(await level(p.productId)).toBe(9);
+    // Our own shapes take a negative quantity too; a reason or operationType that agrees is fine.
+    expect((await adjust({ stocks: [{ productId: p.productId, quantity: -1 }] })).status).toBe(204);
+    expect((await adjust({ stocks: [{ barcode: p.barcode, quantity: -1, operationType: 'DEDUCT' }] })).status).toBe(204);
+    expect((await adjust({ stocks: [{ productId: p.productId, quantity: -2, reason: 'LOSS' }] })).status).toBe(204);
+    expect((await adjust({ stocks: [{ barcodes: [p.barcode], quantity: 2, reason: 'adjustment', operationType: 'DEDUCT' }] })).status).toBe(204);
+    expect(await level(p.productId)).toBe(3);
+    const moves = (await owner.get(`${owner.branch}/inventorytransaction?productId=${p.productId}`)).body._embedded.inventoryTransactions;
+    expect(moves.map((m: { reason: string; quantityChange: number }) => [m.reason, m.quantityChange])).toEqual([
+      ['ADJUSTMENT', 10],
+      ['ADJUSTMENT', -4],
+      ['ADJUSTMENT', 3],
+      ['ADJUSTMENT', -1],
+      ['ADJUSTMENT', -1],
+      ['LOSS', -2],
+      ['ADJUSTMENT', -2],
+    ]);
+    await expectLevelsAreSums(owner.businessId);
+  });
+
+  it.each([
+    ['a negative DELIVERY', { quantity: -2, reason: 'delivery' }, 'stocks[0].quantity'],
+    ['a negative STOCK_TAKE count', { quantity: -2, reason: 'STOCK_TAKE' }, 'stocks[0].quantity'],
+    ['a zero quantity', { quantity: 0 }, 'stocks[0].quantity'],
+    ['an unknown reason in lower case', { quantity: 1, reason: 'theft' }, 'stocks[0].reason'],
+    ['an empty barcodes list', { barcodes: [] as string[], quantity: 1 }, 'stocks[0].barcodes'],
+    ['a barcode with a space', { barcodes: ['12 34'], quantity: 1 }, 'stocks[0].barcodes'],
+  ])('refuses, with the reference’s barcodes, %s with 400', async (_label, line, field) => {
+    const p = await product({ openingStock: 3 });
+    expectValidationError(await adjust({ stocks: [{ barcodes: [p.barcode], ...line }] }), field);
+    expect(await level(p.productId)).toBe(3);
+  });
+
+  it('says which line is wrong: barcodes no product has (404), barcodes of two products, or barcodes beside barcode/productId (400)', async () => {
+    const a = await product({ openingStock: 3 });
+    const b = await product({ openingStock: 3 });
+    const unknown = await adjust({
+      stocks: [
+        { barcodes: [a.barcode], quantity: 1 },
+        { barcodes: ['NO-SUCH-1', 'NO-SUCH-2'], quantity: 1 },
+      ],
+    });
+    expectNotFound(unknown);
+    expect(unknown.body.message).toContain('NO-SUCH-1 or NO-SUCH-2');
+    expect(unknown.body.fields).toEqual([{ field: 'stocks[1].barcodes', message: 'no such product in this branch' }]);
+    expectValidationError(await adjust({ stocks: [{ barcodes: [a.barcode, b.barcode], quantity: 1 }] }), 'stocks[0].barcodes');
+    expectValidationError(await adjust({ stocks: [{ barcodes: [a.barcode], barcode: a.barcode, quantity: 1 }] }), 'stocks[0]');
+    expectValidationError(await adjust({ stocks: [{ barcodes: [a.barcode], productId: a.productId, quantity: 1 }] }), 'stocks[0]');
+    const theirs = await product({ openingStock: 4 }, other);
+    expectNotFound(await adjust({ stocks: [{ barcodes: [theirs.barcode], quantity: -1 }] }));
+    expect([await level(a.productId), await level(b.productId), await level(theirs.productId, other)]).toEqual([3, 3, 4]);
+  });
+
   it('never goes below zero unless the branch allows it; a refused request changes nothing at all', async () => {
     const biz = await createBusiness(api);
     const a = await product({ openingStock: 5 }, biz);

@@ -28,11 +28,11 @@ interface InventoryRow {
   created_at: Date;
 }
 
-type ProductRef = { barcode?: string; productId?: string };
+type ProductRef = { barcode?: string; barcodes?: string[]; productId?: string };
 
 /**
- * Stock movements other than sales: Phorest's adjustment (barcode, quantity, DEDUCT/INCREASE)
- * with our reasons (DELIVERY, LOSS, PROFESSIONAL_USE, STOCK_TAKE), stock takes with their
+ * Stock movements other than sales: Phorest's adjustment (barcodes or barcode, signed quantity,
+ * DEDUCT/INCREASE) with our reasons (DELIVERY, LOSS, PROFESSIONAL_USE, STOCK_TAKE), stock takes with their
  * variance, the movement list, and the branch's negative-stock setting.
  */
 @Injectable()
@@ -50,26 +50,30 @@ export class StockService {
       const field = `stocks[${i}]`;
       const productId = ids[i];
       const direction = line.operationType;
-      switch (line.reason) {
-        case 'STOCK_TAKE':
-          if (direction) throw invalid(`${field}.operationType`, 'must be absent for a STOCK_TAKE (quantity is the count)');
-          return { productId, counted: line.quantity, reason: 'STOCK_TAKE', note: line.note, field };
-        case 'DELIVERY':
-          if (direction && direction !== 'INCREASE') throw invalid(`${field}.operationType`, 'a DELIVERY increases stock');
-          break;
-        case 'LOSS':
-        case 'PROFESSIONAL_USE':
-          if (direction && direction !== 'DEDUCT') throw invalid(`${field}.operationType`, `${line.reason} deducts stock`);
-          break;
-        case undefined:
-          if (!direction) throw invalid(`${field}.operationType`, 'give DEDUCT or INCREASE (or a reason)');
+      const reason = line.reason === 'ADJUSTMENT' ? undefined : line.reason;
+      const q = line.quantity;
+      if (reason === 'STOCK_TAKE') {
+        if (direction) throw invalid(`${field}.operationType`, 'must be absent for a STOCK_TAKE (quantity is the count)');
+        if (q < 0) throw invalid(`${field}.quantity`, 'a STOCK_TAKE quantity is the count on the shelf: 0 or more');
+        return { productId, counted: q, reason: 'STOCK_TAKE', note: line.note, field };
       }
-      if (line.quantity < 1) throw invalid(`${field}.quantity`, 'must be at least 1');
-      const increase = line.reason === 'DELIVERY' || (!line.reason && direction === 'INCREASE');
+      // The direction: what the reason implies, else operationType, else the sign (a negative
+      // quantity deducts; the reference's shape, barcodes, has no operationType, so there a
+      // positive quantity adds). Whatever is given must agree.
+      const implied = reason === 'DELIVERY' ? 'INCREASE' : reason === 'LOSS' || reason === 'PROFESSIONAL_USE' ? 'DEDUCT' : undefined;
+      if (implied && direction && direction !== implied)
+        throw invalid(`${field}.operationType`, implied === 'INCREASE' ? 'a DELIVERY increases stock' : `${reason} deducts stock`);
+      if (q === 0) throw invalid(`${field}.quantity`, 'must not be 0');
+      const signed = q < 0 ? 'DEDUCT' : undefined;
+      if (signed && (implied ?? direction) === 'INCREASE')
+        throw invalid(`${field}.quantity`, `a negative quantity deducts stock, but ${implied ? 'a DELIVERY' : 'operationType INCREASE'} adds it`);
+      const decided = implied ?? direction ?? signed ?? (line.barcodes !== undefined ? 'INCREASE' : undefined);
+      if (!decided) throw invalid(`${field}.operationType`, 'give DEDUCT or INCREASE (or a reason, or a signed quantity)');
+      const units = Math.abs(q);
       return {
         productId,
-        change: increase ? line.quantity : -line.quantity,
-        reason: line.reason ?? 'ADJUSTMENT',
+        change: decided === 'INCREASE' ? units : -units,
+        reason: reason ?? 'ADJUSTMENT',
         note: line.note,
         field: `${field}.quantity`,
       };
@@ -218,12 +222,17 @@ export class StockService {
     return this.settings(businessId, branchId);
   }
 
-  /** Each line's product id, from its barcode or productId (exactly one), within the branch. */
+  /**
+   * Each line's product id, within the branch, from exactly one of: its barcode, its barcodes
+   * (the product any of them belongs to; two products is ambiguous), its productId.
+   */
   private async resolveProducts(businessId: string, branchId: string, lines: ProductRef[], field: string): Promise<string[]> {
     lines.forEach((l, i) => {
-      if ((l.barcode === undefined) === (l.productId === undefined)) throw invalid(`${field}[${i}]`, 'give either barcode or productId');
+      const given = [l.barcode, l.barcodes, l.productId].filter((v) => v !== undefined).length;
+      if (given !== 1)
+        throw invalid(`${field}[${i}]`, l.barcodes !== undefined ? 'give one of barcodes, barcode or productId' : 'give either barcode or productId');
     });
-    const barcodes = lines.flatMap((l) => (l.barcode ? [l.barcode] : []));
+    const barcodes = lines.flatMap((l) => (l.barcode ? [l.barcode] : (l.barcodes ?? [])));
     const productIds = lines.flatMap((l) => (l.productId ? [l.productId] : []));
     const rows: { id: string; barcode: string | null }[] = await this.dataSource.query(
       `SELECT id, barcode FROM product WHERE business_id = ? AND branch_id = ? AND (barcode IN (?) OR id IN (?))`,
@@ -231,19 +240,21 @@ export class StockService {
     );
     const byBarcode = new Map(rows.filter((r) => r.barcode).map((r) => [r.barcode!, r.id]));
     const known = new Set(rows.map((r) => r.id));
+    const notFound = (at: string, message: string) =>
+      new ApiError(404, 'NOT_FOUND', message, { fields: [{ field: at, message: 'no such product in this branch' }] });
     return lines.map((l, i) => {
+      if (l.barcodes !== undefined) {
+        const matched = [...new Set(l.barcodes.flatMap((b) => byBarcode.get(b) ?? []))];
+        if (!matched.length) throw notFound(`${field}[${i}].barcodes`, `No product with barcode ${l.barcodes.join(' or ')} in this branch`);
+        if (matched.length > 1)
+          throw invalid(`${field}[${i}].barcodes`, 'these barcodes belong to different products; send one line per product');
+        return matched[0];
+      }
       const id = l.barcode !== undefined ? byBarcode.get(l.barcode) : known.has(l.productId!) ? l.productId : undefined;
       if (!id) {
-        throw new ApiError(
-          404,
-          'NOT_FOUND',
-          l.barcode !== undefined ? `No product with barcode ${l.barcode} in this branch` : 'Product not found',
-          {
-            fields: [
-              { field: `${field}[${i}].${l.barcode !== undefined ? 'barcode' : 'productId'}`, message: 'no such product in this branch' },
-            ],
-          },
-        );
+        throw l.barcode !== undefined
+          ? notFound(`${field}[${i}].barcode`, `No product with barcode ${l.barcode} in this branch`)
+          : notFound(`${field}[${i}].productId`, 'Product not found');
       }
       return id;
     });
