@@ -79,6 +79,25 @@ export interface PurchaseParts {
   refunded?: Map<number, number>;
 }
 
+/**
+ * The reference's `itemId` (read with `itemType`): the appointment, service or product the line
+ * is for, the gift voucher a VOUCHER line sold; a TIP line has none.
+ */
+function itemIdOf(i: PurchaseItemRow): string | null {
+  switch (i.item_type) {
+    case 'APPOINTMENT':
+      return i.appointment_id;
+    case 'SERVICE':
+      return i.service_id;
+    case 'PRODUCT':
+      return i.product_id;
+    case 'VOUCHER':
+      return i.voucher_id;
+    default:
+      return null;
+  }
+}
+
 /** A purchase as the API shows it: Phorest's fields (purchaseId, number, transactionId, items, payments) and the receipt's figures. */
 export function purchaseView({ row, items, payments, refunded }: PurchaseParts) {
   const m = (minor: number) => toMajor(minor, row.currency);
@@ -105,6 +124,7 @@ export function purchaseView({ row, items, payments, refunded }: PurchaseParts) 
     items: items.map((i) => ({
       purchaseItemId: i.id,
       itemType: i.item_type,
+      itemId: itemIdOf(i),
       appointmentId: i.appointment_id,
       serviceId: i.service_id,
       productId: i.product_id,

@@ -126,6 +126,35 @@ describe('purchases API (real MariaDB)', () => {
     expect(stored.headers.get('etag')).toBe(`"${res.body.purchaseId}.1"`);
   });
 
+  it('answers each item’s itemId (the reference’s, read with itemType) beside purchaseItemId and the typed ids', async () => {
+    const appointmentId = await bookAppointment(salon);
+    const res = await buy({
+      clientId: salon.clients.siobhan,
+      items: [
+        { itemType: 'APPOINTMENT', itemId: appointmentId },
+        { itemType: 'PRODUCT', itemId: salon.products.shampoo, quantity: 1 },
+        { serviceId: salon.services.cut, staffId: salon.staff.aoife },
+        { itemType: 'VOUCHER', price: 10 },
+        { itemType: 'TIP', price: 2, staffId: salon.staff.aoife },
+      ],
+      payments: [{ type: 'CARD', amount: 146.5 }],
+    });
+    expect(res.status).toBe(201);
+    const items = res.body.items as Record<string, unknown>[];
+    expect(items.map((i) => [i.itemType, i.itemId])).toEqual([
+      ['APPOINTMENT', appointmentId],
+      ['PRODUCT', salon.products.shampoo],
+      ['SERVICE', salon.services.cut],
+      ['VOUCHER', items[3].voucherId],
+      ['TIP', null],
+    ]);
+    expect(items[0]).toMatchObject({ appointmentId, purchaseItemId: expect.any(Number) });
+    expect(items[1]).toMatchObject({ productId: salon.products.shampoo });
+    expect(items[3].voucherId).toEqual(expect.stringMatching(/^[\w-]{22}$/));
+    const read = await owner.get(`${purchases()}/${res.body.purchaseId}`);
+    expect(read.body.items.map((i: { itemId: string | null }) => i.itemId)).toEqual(items.map((i) => i.itemId));
+  });
+
   it('takes split tenders (card, voucher, cash with change) and keeps every amount exact', async () => {
     const voucher = await issueVoucher(owner, 20);
     const res = await buy({
