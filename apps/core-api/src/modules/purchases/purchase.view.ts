@@ -93,7 +93,7 @@ function itemIdOf(i: PurchaseItemRow): string | null {
       return i.product_id;
     case 'VOUCHER':
       return i.voucher_id;
-    default:
+    case 'TIP':
       return null;
   }
 }
