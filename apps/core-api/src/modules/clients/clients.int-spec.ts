@@ -50,6 +50,31 @@ describe('clients API (real MariaDB)', () => {
     expect(res.body._embedded.clients.map((c: { clientId: string }) => c.clientId)).toEqual([clientId]);
   });
 
+  it('takes the address as one string (the reference’s ClientInput), kept as streetAddress1', async () => {
+    const created = await owner.post(`${owner.business}/client`, { firstName: 'Aisling', lastName: 'Walsh', address: ' 7 Harcourt Street, Dublin 2 ' });
+    expect(created.status).toBe(201);
+    expect(created.body.address).toEqual({
+      streetAddress1: '7 Harcourt Street, Dublin 2',
+      streetAddress2: null,
+      city: null,
+      state: null,
+      postalCode: null,
+      country: null,
+    });
+    const updated = await owner.put(`${owner.business}/client/${created.body.clientId}`, { version: 1, address: '9 Leeson Street' });
+    expect(updated.status).toBe(200);
+    expect(updated.body.address).toMatchObject({ streetAddress1: '9 Leeson Street', city: null });
+    // Updating the line keeps the other parts; the object form still works.
+    const withCity = await owner.put(`${owner.business}/client/${created.body.clientId}`, { version: 2, address: { city: 'Dublin 2' } });
+    expect(withCity.body.address).toMatchObject({ streetAddress1: '9 Leeson Street', city: 'Dublin 2' });
+    const kept = await owner.put(`${owner.business}/client/${created.body.clientId}`, { version: 3, address: '10 Leeson Street' });
+    expect(kept.body.address).toMatchObject({ streetAddress1: '10 Leeson Street', city: 'Dublin 2' });
+    const tooLong = await owner.post(`${owner.business}/client`, { firstName: 'A', lastName: 'B', address: 'x'.repeat(201) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.fields.map((f: { field: string }) => f.field).join()).toContain('address');
+    expect((await owner.post(`${owner.business}/client`, { firstName: 'A', lastName: 'B', address: 42 })).status).toBe(400);
+  });
+
   it('finds the client by email in any case, and returns an empty page for strangers', async () => {
     expect((await owner.get(`${owner.business}/client?email=SIOBHAN@example.com`)).body._embedded.clients).toHaveLength(1);
     const none = await owner.get(`${owner.business}/client?email=nobody@example.com`);

@@ -1,6 +1,6 @@
 import { IsOptionalNotNull } from '../../../shared/http/optional';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
@@ -42,6 +42,7 @@ export class AddressDto {
   country?: string;
 }
 
+@ApiExtraModels(AddressDto)
 class ClientFields {
   @ApiPropertyOptional({ example: '087 123 4567', description: 'Mobile; stored in E.164 (local forms use the branch country)' })
   @IsOptional()
@@ -61,8 +62,12 @@ class ClientFields {
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ type: AddressDto })
+  @ApiPropertyOptional({
+    oneOf: [{ $ref: getSchemaPath(AddressDto) }, { type: 'string', example: '4 Camden Row' }],
+    description: 'The address lines, or (as Phorest’s reference sends it) one string, kept as streetAddress1',
+  })
   @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? Object.assign(new AddressDto(), { streetAddress1: value.trim() || null }) : value))
   @ValidateNested()
   @Type(() => AddressDto)
   address?: AddressDto;
