@@ -44,6 +44,11 @@ export function openingHoursList(row: Pick<BranchRow, 'opening_hours'>) {
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
+function addressLine(row: BranchRow): string | null {
+  const parts = [row.street_address1, row.street_address2, row.city, row.state, row.postal_code].map((p) => p?.trim()).filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
+}
+
 /** The branch as the API shows it (Phorest's field names, plus ours for set-up). */
 export function branchView(row: BranchRow) {
   return {
@@ -51,8 +56,12 @@ export function branchView(row: BranchRow) {
     name: row.name,
     slug: row.slug,
     timeZone: row.time_zone,
+    /** The reference's spelling of `timeZone`. */
+    timezone: row.time_zone,
     country: row.country,
     currencyCode: row.currency,
+    /** The reference's one-line address: the address lines, city, state and postal code, comma-separated (null when none). */
+    address: addressLine(row),
     streetAddress1: row.street_address1,
     streetAddress2: row.street_address2,
     city: row.city,

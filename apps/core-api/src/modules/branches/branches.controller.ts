@@ -26,7 +26,7 @@ export class BranchesController {
   constructor(private readonly branches: BranchesService) {}
 
   @Get(`${BUSINESS_PATH}/branch`)
-  @ApiOperation({ summary: 'List the business’s branches' })
+  @ApiOperation({ summary: 'List the business’s branches; each with timeZone (also as the reference’s timezone) and its address lines (also as one string, address)' })
   list(@Param('businessId') businessId: string, @Query() query: BranchListQuery) {
     return this.branches.list(businessId, query);
   }
@@ -34,7 +34,7 @@ export class BranchesController {
   @Get(BRANCH_PATH)
   @RequireRole('STYLIST', { service: true })
   @UseInterceptors(EtagInterceptor)
-  @ApiOperation({ summary: 'Get a branch (ETag; 304 on If-None-Match)' })
+  @ApiOperation({ summary: 'Get a branch, with timezone and a one-line address beside timeZone and the address lines (ETag; 304 on If-None-Match)' })
   get(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string) {
     return this.branches.get(businessId, branchId);
   }

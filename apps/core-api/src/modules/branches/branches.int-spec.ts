@@ -46,6 +46,36 @@ describe('branches API (real MariaDB)', () => {
     expect(page0.body._embedded.branches[0].branchId).not.toBe(page1.body._embedded.branches[0].branchId);
   });
 
+  it('answers the reference’s timezone and one-line address beside timeZone and the address lines', async () => {
+    const created = await owner.post(`${owner.business}/branch`, {
+      name: 'Ranelagh',
+      slug: `ranelagh-${owner.businessId.slice(0, 6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`,
+      timeZone: 'Europe/Dublin',
+      country: 'IE',
+      currencyCode: 'EUR',
+      streetAddress1: '12 Main Street',
+      city: 'Dublin 6',
+      postalCode: 'D06 X2Y3',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      timeZone: 'Europe/Dublin',
+      timezone: 'Europe/Dublin',
+      streetAddress1: '12 Main Street',
+      streetAddress2: null,
+      city: 'Dublin 6',
+      address: '12 Main Street, Dublin 6, D06 X2Y3',
+    });
+    const read = await owner.get(`${owner.business}/branch/${created.body.branchId}`);
+    expect(read.body).toMatchObject({ timezone: 'Europe/Dublin', address: '12 Main Street, Dublin 6, D06 X2Y3' });
+    const listed = (await owner.get(`${owner.business}/branch?size=100`)).body._embedded.branches;
+    expect(listed.find((b: { branchId: string }) => b.branchId === created.body.branchId)).toMatchObject({ timezone: 'Europe/Dublin' });
+    // No address lines: address is null.
+    const bare = (await owner.get(owner.branch)).body;
+    expect(bare.timezone).toBe(bare.timeZone);
+    if (!bare.streetAddress1 && !bare.streetAddress2 && !bare.city && !bare.state && !bare.postalCode) expect(bare.address).toBeNull();
+  });
+
   it('sends an ETag and answers 304 to If-None-Match', async () => {
     const first = await owner.get(owner.branch);
     const etag = first.headers.get('etag');

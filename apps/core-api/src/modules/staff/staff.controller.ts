@@ -39,7 +39,7 @@ export class StaffController {
 
   @Get(STAFF)
   @RequireRole('STYLIST', { service: true })
-  @ApiOperation({ summary: 'List the branch’s staff (_embedded.staffs)' })
+  @ApiOperation({ summary: 'List the branch’s staff (_embedded.staffs); each with roles (the reference’s: its staff category’s name, [] without one)' })
   list(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Query() query: StaffListQuery) {
     return this.staff.list(businessId, branchId, { ...query, fetchArchived: query.fetch_archived });
   }
@@ -47,7 +47,7 @@ export class StaffController {
   @Get(ONE)
   @RequireRole('STYLIST', { service: true })
   @UseInterceptors(EtagInterceptor)
-  @ApiOperation({ summary: 'Get a staff member (ETag; 304 on If-None-Match)' })
+  @ApiOperation({ summary: 'Get a staff member, with roles (the staff category’s name) (ETag; 304 on If-None-Match)' })
   get(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('staffId', new IdPipe('staffId')) staffId: string) {
     return this.staff.get(businessId, branchId, staffId);
   }

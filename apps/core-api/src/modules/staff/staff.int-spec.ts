@@ -98,4 +98,17 @@ describe('staff API (real MariaDB)', () => {
     expect((await reception.get(`${owner.branch}/staff`)).status).toBe(200);
     expect((await reception.post(`${owner.branch}/staff`, { firstName: 'No' })).status).toBe(403);
   });
+
+  it('answers the reference’s roles: the staff category’s name, or none', async () => {
+    const category = await owner.post(`${owner.branch}/staff-category`, { name: 'Senior Stylist' });
+    expect(category.status).toBe(201);
+    const withRole = await owner.post(`${owner.branch}/staff`, { firstName: 'Róisín', staffCategoryId: category.body.categoryId ?? category.body.staffCategoryId });
+    expect(withRole.status).toBe(201);
+    expect(withRole.body).toMatchObject({ staffCategoryName: 'Senior Stylist', roles: ['Senior Stylist'] });
+    expect((await owner.get(`${owner.branch}/staff/${withRole.body.staffId}`)).body.roles).toEqual(['Senior Stylist']);
+    const without = await owner.post(`${owner.branch}/staff`, { firstName: 'Niamh' });
+    expect(without.body).toMatchObject({ staffCategoryId: null, roles: [] });
+    await owner.delete(`${owner.branch}/staff/${withRole.body.staffId}`);
+    await owner.delete(`${owner.branch}/staff/${without.body.staffId}`);
+  });
 });

@@ -189,6 +189,8 @@ export class StaffService {
         branchId: row.branch_id,
         staffCategoryId: row.staff_category_id,
         staffCategoryName: row.staff_category_name,
+        // The reference's roles: the staff category the salon gave this person (e.g. "Senior Stylist").
+        roles: row.staff_category_name ? [row.staff_category_name] : [],
         firstName: row.first_name,
         lastName: row.last_name,
         email: row.email,

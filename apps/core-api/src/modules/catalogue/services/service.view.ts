@@ -35,6 +35,8 @@ export function serviceView(row: ServiceRow, currency: string, extras: ServiceEx
     internetName: row.internet_name,
     description: row.description,
     duration: row.duration_minutes,
+    /** The reference's name for `duration`. */
+    durationMinutes: row.duration_minutes,
     gapTime: row.gap_duration_minutes,
     gapStartsAfter: row.gap_duration_minutes > 0 ? row.gap_start_minutes : null,
     bufferTime: row.buffer_after_minutes,

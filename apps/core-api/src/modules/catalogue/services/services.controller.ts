@@ -18,7 +18,7 @@ export class ServicesController {
 
   @Get(LIST)
   @RequireRole('STYLIST', { service: true })
-  @ApiOperation({ summary: 'List the branch’s services (_embedded.services); filters category_id, updatedAfter, includeArchived' })
+  @ApiOperation({ summary: 'List the branch’s services (_embedded.services), duration also as durationMinutes; filters category_id, updatedAfter, includeArchived' })
   list(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,
@@ -30,7 +30,7 @@ export class ServicesController {
   @Get(ITEM)
   @RequireRole('STYLIST', { service: true })
   @UseInterceptors(EtagInterceptor)
-  @ApiOperation({ summary: 'Get a service (ETag; 304 on If-None-Match)' })
+  @ApiOperation({ summary: 'Get a service, duration also as durationMinutes (ETag; 304 on If-None-Match)' })
   get(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,

@@ -63,6 +63,7 @@ describe('services API (real MariaDB)', () => {
       internetName: 'Full colour',
       description: 'Roots to ends, with a gloss.',
       duration: 120,
+      durationMinutes: 120,
       gapTime: 30,
       gapStartsAfter: 40,
       bufferTime: 10,
@@ -175,6 +176,11 @@ describe('services API (real MariaDB)', () => {
     expect((await owner.get(item(svc.serviceId))).body).toMatchObject({ price: 59.99, version: 2 });
     const noGap = await owner.put(item(svc.serviceId), { version: 2, gapTime: 0 });
     expect(noGap.body).toMatchObject({ gapTime: 0, gapStartsAfter: null, duration: 60, version: 3 });
+    // The reference's durationMinutes follows duration.
+    const longer = await owner.put(item(svc.serviceId), { version: 3, duration: 75 });
+    expect(longer.body).toMatchObject({ duration: 75, durationMinutes: 75, version: 4 });
+    const listed = (await owner.get(`${list()}?size=100`)).body._embedded.services.find((x: { serviceId: string }) => x.serviceId === svc.serviceId);
+    expect(listed).toMatchObject({ duration: 75, durationMinutes: 75 });
   });
 
   it.each([
