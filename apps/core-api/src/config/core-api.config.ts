@@ -16,6 +16,8 @@ const shape = {
   RATE_LIMIT_PER_SECOND: positiveInt(100),
   /** The booking site's credential carries every online customer (it limits them itself). */
   SERVICE_RATE_LIMIT_PER_SECOND: positiveInt(2_000),
+  /** How often each copy adds its request counts to the shared table and reads the totals back. */
+  RATE_LIMIT_SYNC_MS: positiveInt(100),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 };
 
@@ -28,7 +30,7 @@ export class CoreApiConfig {
   readonly db!: DatabaseSettings;
   readonly rabbit!: { url: string; publishWindow: number; prefetch: number };
   readonly outbox!: { relayEnabled: boolean; pollIntervalMs: number };
-  readonly auth!: { cacheTtlMs: number; rateLimitPerSecond: number; serviceRateLimitPerSecond: number };
+  readonly auth!: { cacheTtlMs: number; rateLimitPerSecond: number; serviceRateLimitPerSecond: number; rateLimitSyncMs: number };
   readonly demoPassword?: string;
 }
 
@@ -50,7 +52,7 @@ export function loadCoreApiConfig(env: NodeJS.ProcessEnv = process.env): CoreApi
     },
     rabbit: { url: e.RABBITMQ_URL, publishWindow: e.RABBITMQ_PUBLISH_WINDOW, prefetch: e.RABBITMQ_PREFETCH },
     outbox: { relayEnabled: e.OUTBOX_RELAY_ENABLED, pollIntervalMs: e.OUTBOX_POLL_MS },
-    auth: { cacheTtlMs: e.AUTH_CACHE_TTL_MS, rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND, serviceRateLimitPerSecond: e.SERVICE_RATE_LIMIT_PER_SECOND },
+    auth: { cacheTtlMs: e.AUTH_CACHE_TTL_MS, rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND, serviceRateLimitPerSecond: e.SERVICE_RATE_LIMIT_PER_SECOND, rateLimitSyncMs: e.RATE_LIMIT_SYNC_MS },
     demoPassword: e.DEMO_PASSWORD,
   };
 }

@@ -2,6 +2,13 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { Scheduling1764000300000 } from './1764000300000-scheduling';
 import { Retail1764000500000 } from './1764000500000-retail';
 import { ReportIndexes1764000500100 } from './1764000500100-report-indexes';
+import { RateLimitWindow1764000600000 } from './1764000600000-rate-limit-window';
 
 /** Every migration, in order. Listed as classes (not globs) so the bundled app finds them. */
-export const coreMigrations = [InitialSchema1764000000000, Scheduling1764000300000, Retail1764000500000, ReportIndexes1764000500100];
+export const coreMigrations = [
+  InitialSchema1764000000000,
+  Scheduling1764000300000,
+  Retail1764000500000,
+  ReportIndexes1764000500100,
+  RateLimitWindow1764000600000,
+];

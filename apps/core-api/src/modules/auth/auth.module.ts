@@ -6,9 +6,13 @@ import { CoreApiConfig } from '../../config/core-api.config';
 import { BasicAuthGuard, serviceCredentialKeys } from './basic-auth.guard';
 import { CredentialCache } from './credential-cache';
 import { RolesGuard } from './roles.guard';
+import { SharedThrottlerStorage } from './shared-throttler-storage';
 import { TenancyGuard } from './tenancy.guard';
 
-/** Phorest allows 100 requests per second per credential; so do we (429 with Retry-After). */
+/**
+ * Phorest allows 100 requests per second per credential; so do we (429 with Retry-After),
+ * across every copy of core-api (SharedThrottlerStorage).
+ */
 class CredentialThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: { headers: Record<string, string | undefined>; ip?: string }): Promise<string> {
     const header = req.headers['authorization'];
@@ -22,12 +26,17 @@ class CredentialThrottlerGuard extends ThrottlerGuard {
   }
 }
 
+@Module({ providers: [SharedThrottlerStorage], exports: [SharedThrottlerStorage] })
+class RateLimitStorageModule {}
+
 @Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [CoreApiConfig],
-      useFactory: (config: CoreApiConfig) => ({
+      imports: [RateLimitStorageModule],
+      inject: [CoreApiConfig, SharedThrottlerStorage],
+      useFactory: (config: CoreApiConfig, storage: SharedThrottlerStorage) => ({
+        storage,
         throttlers: [
           {
             name: 'default',
