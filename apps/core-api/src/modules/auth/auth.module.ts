@@ -19,6 +19,12 @@ class CredentialThrottlerGuard extends ThrottlerGuard {
     return header ? `cred:${CredentialCache.keyOf(header)}` : `ip:${req.ip ?? 'unknown'}`;
   }
 
+  // One count per credential across every route (the library's default key adds the route,
+  // which would give a credential 100/s on each route instead of 100/s in all).
+  protected override generateKey(_context: unknown, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
   protected override async throwThrottlingException(): Promise<void> {
     throw Object.assign(new ApiError(429, 'RATE_LIMITED', 'Too many requests for this credential; slow down and retry after the time in Retry-After'), {
       cause: new ThrottlerException(),
