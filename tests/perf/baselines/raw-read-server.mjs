@@ -262,12 +262,14 @@ async function availability(principal, [businessId, branchId], _params, _headers
   if (staffIds.length) {
     const fromDate = plusDays(localParts(branch.time_zone, span.start).date, -1);
     const toDate = localParts(branch.time_zone, span.end).date;
-    [weekly, overrides, breaks, timeOff] = await Promise.all([
+    let absences;
+    [weekly, overrides, absences] = await Promise.all([
       query('rosterWeekly', [staffIds]),
       query('rosterOverrides', [staffIds, fromDate, toDate]),
-      query('staffBreaks', [staffIds, new Date(span.end), new Date(span.start)]),
-      query('staffTimeOff', [staffIds, new Date(span.end), new Date(span.start)]),
+      query('staffAbsences', [staffIds, new Date(span.end), new Date(span.start), staffIds, new Date(span.end), new Date(span.start)]),
     ]);
+    breaks = absences.filter((a) => a.kind === 'BREAK');
+    timeOff = absences.filter((a) => a.kind === 'OFF');
     appointments = await query('staffAppointments', [staffIds, new Date(span.start - MAX_APPOINTMENT_MS), new Date(span.end), new Date()]);
   }
   return { body: { rows: { services, resources, qualifiedStaff, weekly, overrides, breaks, timeOff, appointments } } };

@@ -154,24 +154,23 @@ Object.assign(SQL, {
     source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
     fragment: "SELECT staff_id, DATE_FORMAT(date, '%Y-%m-%d') AS date, day_off, intervals FROM staff_roster_override WHERE staff_id IN (?) ${range} ORDER BY date",
   },
-  staffBreaks: {
-    sql: 'SELECT staff_id, start_at, end_at FROM staff_break WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+  // Breaks and time off in one statement, told apart by `kind`.
+  staffAbsences: {
+    sql: `SELECT 'BREAK' AS kind, staff_id, start_at, end_at FROM staff_break WHERE staff_id IN (?) AND start_at < ? AND end_at > ?
+         UNION ALL
+         SELECT 'OFF' AS kind, staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?`,
     source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
-    fragment: 'SELECT staff_id, start_at, end_at FROM staff_break WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
+    fragment: "SELECT 'OFF' AS kind, staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?",
   },
-  staffTimeOff: {
-    sql: 'SELECT staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
-    source: 'apps/core-api/src/modules/rosters/rosters.service.ts',
-    fragment: 'SELECT staff_id, start_at, end_at FROM staff_time_off WHERE staff_id IN (?) AND start_at < ? AND end_at > ?',
-  },
-  // BranchCalendarLoader.load: the staff's live appointments over the span (no client, room or
-  // machine queries for a single service without resources and without a client).
+  // BranchCalendarLoader.load: the staff's live appointments over the span, the one tagged part
+  // of its UNION ALL here (no client, room or machine part for a single service without
+  // resources and without a client).
   staffAppointments: {
     sql:
-      'SELECT a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a' +
+      "SELECT 'S' AS part, a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a" +
       " WHERE a.staff_id IN (?) AND a.start_at >= ? AND a.start_at < ? AND (a.activation_state = 'ACTIVE' OR (a.activation_state = 'RESERVED' AND a.hold_expires_at > ?))  ",
     source: 'apps/core-api/src/modules/appointments/calendar/branch-calendar.loader.ts',
-    fragment: 'SELECT a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a',
+    fragment: "AS part, a.staff_id, a.client_id, a.room_id, a.machine_id, a.start_at, a.end_at, a.busy_end_at, a.gap_start_at, a.gap_end_at FROM appointment a",
   },
 });
 

@@ -6,8 +6,9 @@ import { EtagInterceptor } from '../../shared/http/etag.interceptor';
 import { IdempotentInTransaction } from '../../shared/http/idempotency-scope';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { isId } from '../../shared/ids';
-import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
+import { CurrentPrincipal, RequireRole, TenantBranch } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import type { BranchRow } from '../branches/branch.view';
 import { BranchesService } from '../branches/branches.service';
 import { AppointmentAction } from './appointment-state';
 import { AppointmentsService } from './appointments.service';
@@ -75,8 +76,9 @@ export class AppointmentsController {
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,
     @Body() dto: CreateBookingDto,
+    @TenantBranch() branch: BranchRow | undefined,
   ) {
-    return this.createBooking.execute(principal, businessId, branchId, dto);
+    return this.createBooking.execute(principal, businessId, branchId, dto, Date.now(), branch);
   }
 
   @Get(BOOKING)

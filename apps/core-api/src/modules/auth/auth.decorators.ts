@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { BranchRow } from '../branches/branch.view';
 import type { Principal, Role } from './principal';
 
 export const PUBLIC_ROUTE = 'chairbook:public';
@@ -20,4 +21,12 @@ export const RequireRole = (minimum: RoleRequirement['minimum'], options: { serv
 /** The authenticated caller. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   return ctx.switchToHttp().getRequest<{ principal: Principal }>().principal;
+});
+
+/**
+ * The branch row of the path's `branchId`, as TenancyGuard read it when it checked the branch
+ * belongs to the caller's business (undefined on routes without a branch).
+ */
+export const TenantBranch = createParamDecorator((_: unknown, ctx: ExecutionContext): BranchRow | undefined => {
+  return ctx.switchToHttp().getRequest<{ tenantBranch?: BranchRow }>().tenantBranch;
 });

@@ -31,7 +31,7 @@ export const PATH_ID_TABLES: Record<string, readonly string[]> = {
   jobId: ['csv_export_job'],
 };
 
-type TenancyRequest = { principal?: Principal; params?: Record<string, string> };
+type TenancyRequest = { principal?: Principal; params?: Record<string, string>; tenantBranch?: Record<string, unknown> };
 
 @Injectable()
 export class TenancyGuard implements CanActivate {
@@ -51,10 +51,17 @@ export class TenancyGuard implements CanActivate {
       if (!tables) continue;
       // Malformed ids are left to the IdPipe (400); only well-formed ones are looked up.
       if (!/^[A-Za-z0-9_-]{22}$/.test(value)) continue;
-      const owned = await this.ownedBy(tables, value, businessId);
+      const owned = name === 'branchId' ? await this.branch(request, value, businessId) : await this.ownedBy(tables, value, businessId);
       if (!owned) throw ApiError.notFound(name.replace(/Id$/, '').replace(/^./, (c) => c.toUpperCase()));
     }
     return true;
+  }
+
+  /** The branch is read whole and kept on the request (see TenantBranch): handlers need not read it again. */
+  private async branch(request: TenancyRequest, id: string, businessId: string): Promise<boolean> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query('SELECT * FROM branch WHERE id = ? AND business_id = ?', [id, businessId]);
+    if (rows.length) request.tenantBranch = rows[0];
+    return rows.length > 0;
   }
 
   private async ownedBy(tables: readonly string[], id: string, businessId: string): Promise<boolean> {

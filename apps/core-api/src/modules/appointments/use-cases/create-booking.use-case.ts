@@ -10,7 +10,8 @@ import { toMajor, toMinor } from '../../../shared/money';
 import { parseIsoInstant } from '../../../shared/time';
 import type { Principal } from '../../auth/principal';
 import { BranchesService } from '../../branches/branches.service';
-import { AppointmentReader } from '../appointment.views';
+import { BranchRow } from '../../branches/branch.view';
+import { AppointmentReader, AppointmentRow } from '../appointment.views';
 import { BranchCalendarLoader } from '../calendar/branch-calendar.loader';
 import { CreateBookingDto } from '../dto/booking.dto';
 import { lockRows } from './locking';
@@ -46,13 +47,51 @@ interface FlatSchedule {
   field: string;
 }
 
+interface BookingFields {
+  status: string;
+  hold_expires_at: Date | null;
+  client_id: string;
+  note: string | null;
+  source: string;
+}
+
+/** The booking as the API shows it, its appointments (in start order) grouped by client. */
+function bookingView(bookingId: string, booking: BookingFields, rows: AppointmentRow[]) {
+  const expired = booking.status === 'RESERVED' && booking.hold_expires_at !== null && booking.hold_expires_at.getTime() <= Date.now();
+  const byClient = new Map<string, typeof rows>();
+  for (const row of rows) byClient.set(row.client_id, [...(byClient.get(row.client_id) ?? []), row]);
+  return {
+    bookingId,
+    bookingStatus: expired ? 'CANCELED' : booking.status,
+    clientId: booking.client_id,
+    source: booking.source,
+    note: booking.note,
+    holdExpiresAt: booking.status === 'RESERVED' ? booking.hold_expires_at?.toISOString() : null,
+    clientAppointmentSchedules: [...byClient].map(([clientId, list]) => ({
+      clientId,
+      serviceSchedules: list.map((r) => ({
+        appointmentId: r.id,
+        serviceId: r.service_id,
+        staffId: r.staff_id,
+        startTime: r.start_at.toISOString(),
+        endTime: r.end_at.toISOString(),
+        roomId: r.room_id,
+        machineId: r.machine_id,
+        price: toMajor(r.price_minor, r.currency),
+      })),
+    })),
+    links: [],
+  };
+}
+
 /**
  * Books one or more services for one or more clients, all or nothing. No double booking,
  * whatever the timing and however many copies of the service run: inside one READ COMMITTED
  * transaction the client, staff, room and machine rows involved are locked in a fixed order
  * (so two bookings that could clash queue behind each other and the second sees the first),
  * then the same rules as availability decide, then the appointments and their events are
- * written. A deadlock or lock timeout retries the whole transaction.
+ * written. A deadlock or lock timeout retries the whole transaction. The rows just written,
+ * the events and the answer are built from what the transaction knows (nothing is read back).
  */
 @Injectable()
 export class CreateBookingUseCase {
@@ -64,8 +103,9 @@ export class CreateBookingUseCase {
     private readonly events: DomainEvents,
   ) {}
 
-  async execute(principal: Principal, businessId: string, branchId: string, dto: CreateBookingDto, now = Date.now()) {
-    const branch = await this.branches.require(businessId, branchId);
+  /** `loadedBranch`: the branch row TenancyGuard already read for this request (else it is read here). */
+  async execute(principal: Principal, businessId: string, branchId: string, dto: CreateBookingDto, now = Date.now(), loadedBranch?: BranchRow) {
+    const branch = loadedBranch && loadedBranch.id === branchId && loadedBranch.business_id === businessId ? loadedBranch : await this.branches.require(businessId, branchId);
     const online = principal.role === 'SERVICE';
     const schedules: FlatSchedule[] = dto.clientAppointmentSchedules.flatMap((c, ci) =>
       c.serviceSchedules.map((s, si) => {
@@ -91,10 +131,15 @@ export class CreateBookingUseCase {
     );
     const clientIds = [...new Set([dto.clientId, ...schedules.map((s) => s.clientId)].filter((c): c is string => !!c))];
     const staffIds = [...new Set(schedules.map((s) => s.staffId))];
-    await this.checkReferences(businessId, branchId, clientIds, staffIds, schedules);
-
     const starts = schedules.map((s) => s.start);
-    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: Math.min(...starts), end: Math.max(...starts) + 1 }, staffIds);
+    // The references and the calendar base are read side by side; a wrong reference is still the answer first.
+    const [references, based] = await Promise.allSettled([
+      this.checkReferences(businessId, branchId, clientIds, staffIds, schedules),
+      this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: Math.min(...starts), end: Math.max(...starts) + 1 }, staffIds),
+    ]);
+    if (references.status === 'rejected') throw references.reason;
+    if (based.status === 'rejected') throw based.reason;
+    const base = based.value;
     const status = dto.bookingStatus ?? 'ACTIVE';
     const bookingId = newId();
     const holdExpiresAt = status === 'RESERVED' ? new Date(now + branch.hold_minutes * 60_000) : null;
@@ -103,7 +148,7 @@ export class CreateBookingUseCase {
       this.dataSource.transaction('READ COMMITTED', async (m) => {
         // The request's Idempotency-Key first (a duplicate waits here), then the rows in their order.
         await IdempotencyScope.claim(m);
-        await lockRows(m, { clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds });
+        const contacts = await lockRows(m, { clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true });
         const loads = await Promise.all(clientIds.map((clientId) => this.calendar.load(base, { now, clientId, manager: m })));
         const load = loads[0];
         const result = checkBooking({
@@ -119,38 +164,84 @@ export class CreateBookingUseCase {
         if (!result.ok) throw refusal(result.code, schedules[result.scheduleIndex].field);
 
         const ts = new Date(now);
+        const source = online ? 'ONLINE' : 'API';
+        const booking: BookingFields = { status, hold_expires_at: holdExpiresAt, client_id: dto.clientId ?? schedules[0].clientId, note: dto.note ?? null, source };
         await m.query(
           'INSERT INTO booking (id, business_id, branch_id, client_id, status, hold_expires_at, source, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [bookingId, businessId, branchId, dto.clientId ?? schedules[0].clientId, status, holdExpiresAt, online ? 'ONLINE' : 'API', dto.note ?? null, principal.userId, ts, ts],
+          [bookingId, businessId, branchId, booking.client_id, status, holdExpiresAt, source, booking.note, principal.userId, ts, ts],
         );
-        const ids: string[] = [];
+        // The rows as the database now holds them (column defaults included), with the names and
+        // contact details their events carry: nothing is read back.
+        const rows: AppointmentRow[] = [];
         for (const [i, resolved] of result.schedules.entries()) {
           const request = schedules[i];
-          const service = base.services.find((s) => s.id === resolved.serviceId)!;
-          const timing = effectiveTiming(service, base.qualifications.get(resolved.staffId)?.[resolved.serviceId]);
+          const service = base.serviceRows.get(resolved.serviceId);
+          const rule = base.services.find((s) => s.id === resolved.serviceId);
+          const staff = base.staff.find((s) => s.id === resolved.staffId);
+          if (!service || !rule || !staff) throw new Error('the rules resolved a service or stylist outside the calendar base');
+          const client = contacts.get(request.clientId);
+          if (!client) throw ApiError.notFound('Client');
+          const timing = effectiveTiming(rule, base.qualifications.get(resolved.staffId)?.[resolved.serviceId]);
           const gapStart = timing.gap ? resolved.start + timing.gap.startAfterMinutes * 60_000 : null;
           const gapEnd = timing.gap ? gapStart! + timing.gap.durationMinutes * 60_000 : null;
           const busyEnd = resolved.end + (timing.bufferAfterMinutes ?? 0) * 60_000;
-          const price = request.priceMinor ?? base.staff.find((s) => s.id === resolved.staffId)?.prices[resolved.serviceId] ?? base.serviceRows.get(resolved.serviceId)!.price_minor;
-          const id = newId();
-          ids.push(id);
-          await m.query(
-            `INSERT INTO appointment (id, business_id, branch_id, booking_id, client_id, staff_id, service_id, room_id, machine_id, start_at, end_at,
-               busy_end_at, gap_start_at, gap_end_at, state, activation_state, hold_expires_at, staff_request, price_minor, source, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'BOOKED', ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              id, businessId, branchId, bookingId, request.clientId, resolved.staffId, resolved.serviceId, resolved.roomId ?? null, resolved.machineId ?? null,
-              new Date(resolved.start), new Date(resolved.end), new Date(busyEnd), gapStart ? new Date(gapStart) : null, gapEnd ? new Date(gapEnd) : null,
-              status, holdExpiresAt, request.staffRequest ? 1 : 0, price, online ? 'ONLINE' : 'API', ts, ts,
-            ],
-          );
+          rows.push({
+            id: newId(),
+            business_id: businessId,
+            branch_id: branchId,
+            booking_id: bookingId,
+            client_id: request.clientId,
+            staff_id: resolved.staffId,
+            service_id: resolved.serviceId,
+            room_id: resolved.roomId ?? null,
+            machine_id: resolved.machineId ?? null,
+            start_at: new Date(resolved.start),
+            end_at: new Date(resolved.end),
+            busy_end_at: new Date(busyEnd),
+            gap_start_at: gapStart ? new Date(gapStart) : null,
+            gap_end_at: gapEnd ? new Date(gapEnd) : null,
+            state: 'BOOKED',
+            activation_state: status,
+            hold_expires_at: holdExpiresAt,
+            confirmed: 0,
+            staff_request: request.staffRequest ? 1 : 0,
+            price_minor: request.priceMinor ?? staff.prices[resolved.serviceId] ?? service.price_minor,
+            source,
+            notes: null,
+            canceled_at: null,
+            version: 1,
+            created_at: ts,
+            updated_at: ts,
+            service_name: service.name,
+            staff_first_name: staff.firstName,
+            staff_last_name: staff.lastName,
+            client_first_name: client.first_name,
+            client_last_name: client.last_name,
+            client_mobile: client.mobile,
+            client_email: client.email,
+            client_sms_reminder_consent: client.sms_reminder_consent,
+            client_email_reminder_consent: client.email_reminder_consent,
+            time_zone: branch.time_zone,
+            currency: branch.currency,
+          });
         }
-        const rows = await this.reader.byIds(ids, m);
+        await m.query(
+          `INSERT INTO appointment (id, business_id, branch_id, booking_id, client_id, staff_id, service_id, room_id, machine_id, start_at, end_at,
+             busy_end_at, gap_start_at, gap_end_at, state, activation_state, hold_expires_at, staff_request, price_minor, source, created_at, updated_at) VALUES ?`,
+          [
+            rows.map((r) => [
+              r.id, r.business_id, r.branch_id, r.booking_id, r.client_id, r.staff_id, r.service_id, r.room_id, r.machine_id, r.start_at, r.end_at,
+              r.busy_end_at, r.gap_start_at, r.gap_end_at, r.state, r.activation_state, r.hold_expires_at, r.staff_request, r.price_minor, r.source, r.created_at, r.updated_at,
+            ]),
+          ],
+        );
+        // The order the reader returns them in (start, then id; ids compare as ascii_bin).
+        rows.sort((a, b) => a.start_at.getTime() - b.start_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const events: DomainEvent[] = rows.map((r) => this.reader.event('appointment.booked', r));
         if (status === 'ACTIVE') events.push(this.reader.bookingEvent('booking.confirmed', rows, bookingId));
         await this.events.record(m, ...events);
         // The answer commits with the booking: a retry whose first answer was lost gets it back.
-        const view = await this.view(bookingId, ids, m);
+        const view = bookingView(bookingId, booking, rows);
         await IdempotencyScope.answer(m, view);
         return view;
       }),
@@ -161,50 +252,31 @@ export class CreateBookingUseCase {
 
   async view(bookingId: string, appointmentIds?: string[], manager?: EntityManager) {
     const rows = appointmentIds ? await this.reader.byIds(appointmentIds, manager) : await this.reader.byBooking(bookingId, manager);
-    const [booking]: { status: string; hold_expires_at: Date | null; client_id: string; note: string | null; source: string }[] = await (manager ?? this.dataSource.manager).query(
-      'SELECT status, hold_expires_at, client_id, note, source FROM booking WHERE id = ?',
-      [bookingId],
-    );
-    const expired = booking.status === 'RESERVED' && booking.hold_expires_at !== null && booking.hold_expires_at.getTime() <= Date.now();
-    const byClient = new Map<string, typeof rows>();
-    for (const row of rows) byClient.set(row.client_id, [...(byClient.get(row.client_id) ?? []), row]);
-    return {
-      bookingId,
-      bookingStatus: expired ? 'CANCELED' : booking.status,
-      clientId: booking.client_id,
-      source: booking.source,
-      note: booking.note,
-      holdExpiresAt: booking.status === 'RESERVED' ? booking.hold_expires_at?.toISOString() : null,
-      clientAppointmentSchedules: [...byClient].map(([clientId, list]) => ({
-        clientId,
-        serviceSchedules: list.map((r) => ({
-          appointmentId: r.id,
-          serviceId: r.service_id,
-          staffId: r.staff_id,
-          startTime: r.start_at.toISOString(),
-          endTime: r.end_at.toISOString(),
-          roomId: r.room_id,
-          machineId: r.machine_id,
-          price: toMajor(r.price_minor, r.currency),
-        })),
-      })),
-      links: [],
-    };
+    const [booking]: BookingFields[] = await (manager ?? this.dataSource.manager).query('SELECT status, hold_expires_at, client_id, note, source FROM booking WHERE id = ?', [bookingId]);
+    return bookingView(bookingId, booking, rows);
   }
 
+  /**
+   * Every id in the body belongs to this business (and branch): clients, staff (not archived),
+   * services, rooms, machines, counted in one statement; the first kind with a stranger is a 404.
+   */
   private async checkReferences(businessId: string, branchId: string, clientIds: string[], staffIds: string[], schedules: FlatSchedule[]): Promise<void> {
-    const count = async (sql: string, params: unknown[]) => ((await this.dataSource.query(sql, params)) as unknown[]).length;
-    if ((await count('SELECT id FROM client WHERE business_id = ? AND id IN (?)', [businessId, clientIds])) !== clientIds.length) throw ApiError.notFound('Client');
-    if ((await count('SELECT id FROM staff WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)', [businessId, branchId, staffIds])) !== staffIds.length) {
-      throw ApiError.notFound('Staff member');
-    }
     const serviceIds = [...new Set(schedules.map((s) => s.serviceId))];
-    if ((await count('SELECT id FROM service WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, serviceIds])) !== serviceIds.length) throw ApiError.notFound('Service');
     const rooms = [...new Set(schedules.map((s) => s.roomId).filter((r): r is string => !!r))];
-    if (rooms.length && (await count('SELECT id FROM room WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, rooms])) !== rooms.length) throw ApiError.notFound('Room');
     const machines = [...new Set(schedules.map((s) => s.machineId).filter((r): r is string => !!r))];
-    if (machines.length && (await count('SELECT id FROM machine WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, machines])) !== machines.length) {
-      throw ApiError.notFound('Machine');
+    const checks: [string, string, unknown[], number][] = [
+      ['Client', 'SELECT COUNT(*) FROM client WHERE business_id = ? AND id IN (?)', [businessId, clientIds], clientIds.length],
+      ['Staff member', 'SELECT COUNT(*) FROM staff WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)', [businessId, branchId, staffIds], staffIds.length],
+      ['Service', 'SELECT COUNT(*) FROM service WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, serviceIds], serviceIds.length],
+    ];
+    if (rooms.length) checks.push(['Room', 'SELECT COUNT(*) FROM room WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, rooms], rooms.length]);
+    if (machines.length) checks.push(['Machine', 'SELECT COUNT(*) FROM machine WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, machines], machines.length]);
+    const [counts]: Record<string, number | string>[] = await this.dataSource.query(
+      `SELECT ${checks.map(([, sql], i) => `(${sql}) AS n${i}`).join(', ')}`,
+      checks.flatMap(([, , params]) => params),
+    );
+    for (const [i, [what, , , expected]] of checks.entries()) {
+      if (Number(counts[`n${i}`]) !== expected) throw ApiError.notFound(what);
     }
   }
 
