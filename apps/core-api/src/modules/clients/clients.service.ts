@@ -9,6 +9,7 @@ import { explainFailedUpdate } from '../../shared/http/versioning';
 import { normalizePhone } from '../../shared/phone';
 import { ClientRow, clientView } from './client.view';
 import { CreateClientDto, UpdateClientDto } from './dto/client.dto';
+import { setupTransaction } from '../../shared/transactions';
 
 export interface ClientListQuery extends PageQuery {
   email?: string;
@@ -112,13 +113,13 @@ export class ClientsService {
       return view;
     };
     if (manager) return work(manager);
-    const view = await this.dataSource.transaction(work);
+    const view = await setupTransaction(this.dataSource, work);
     this.events.flush();
     return view;
   }
 
   async update(businessId: string, clientId: string, dto: UpdateClientDto) {
-    const view = await this.dataSource.transaction(async (m) => {
+    const view = await setupTransaction(this.dataSource, async (m) => {
       const [before]: ClientRow[] = await m.query('SELECT * FROM client WHERE id = ? AND business_id = ? FOR UPDATE', [clientId, businessId]);
       if (!before) throw ApiError.notFound('Client');
       const country = await this.defaultCountry(m, businessId, before.creating_branch_id ?? undefined);

@@ -47,23 +47,7 @@ export function dateOnly(value: Date | string | null | undefined): string | null
   return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
 }
 
-/** Deadlocks and lock-wait timeouts: the transaction did nothing and can run again. */
-export function isRetryableLockError(err: unknown): boolean {
-  const code = (err as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (err as { code?: string })?.code;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
-/** Runs `work` again (up to `attempts` times) when the database picked it as a deadlock victim. */
-export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (err) {
-      if (attempt >= attempts || !isRetryableLockError(err)) throw err;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-    }
-  }
-}
+export { isRetryableLockError, retryOnDeadlock } from '../../shared/transactions';
 
 /** The unique key a duplicate-entry error names, if it is one. */
 export function duplicateKeyOf(err: unknown): string | undefined {

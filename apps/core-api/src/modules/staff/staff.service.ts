@@ -9,6 +9,7 @@ import { normalizePhone } from '../../shared/phone';
 import { BranchRow } from '../branches/branch.view';
 import { BranchesService } from '../branches/branches.service';
 import { CreateStaffDto, StaffServiceDto, UpdateStaffDto } from './dto/staff.dto';
+import { setupTransaction } from '../../shared/transactions';
 
 interface StaffRow {
   id: string;
@@ -83,7 +84,7 @@ export class StaffService {
 
   async create(businessId: string, branchId: string, dto: CreateStaffDto) {
     const id = newId();
-    await this.dataSource.transaction(async (m) => {
+    await setupTransaction(this.dataSource, async (m) => {
       const branch = await this.branches.require(businessId, branchId, m);
       await this.checkCategory(m, businessId, branchId, dto.staffCategoryId);
       await m.query(
@@ -102,7 +103,7 @@ export class StaffService {
   }
 
   async update(businessId: string, branchId: string, staffId: string, dto: UpdateStaffDto) {
-    await this.dataSource.transaction(async (m) => {
+    await setupTransaction(this.dataSource, async (m) => {
       const branch = await this.branches.require(businessId, branchId, m);
       await this.checkCategory(m, businessId, branchId, dto.staffCategoryId);
       const set: Record<string, unknown> = {

@@ -6,6 +6,7 @@ import { archiveRow, bool, listPage, requireReferences, requireRow, Scope, updat
 import { CreateServiceDto, ServiceListQuery, UpdateServiceDto } from './dto/service.dto';
 import { loadServiceExtras, priceInMinor, replaceServiceResources, resolveGapStart } from './service-rules';
 import { ServiceRow, serviceView } from './service.view';
+import { setupTransaction } from '../../../shared/transactions';
 
 const WHAT = 'Service';
 type Queryable = Pick<EntityManager, 'query'>;
@@ -54,7 +55,7 @@ export class ServicesService {
 
   async create(businessId: string, branchId: string, dto: CreateServiceDto) {
     const id = newId();
-    await this.dataSource.transaction(async (m) => {
+    await setupTransaction(this.dataSource, async (m) => {
       const branch = await this.branches.require(businessId, branchId, m);
       const scope = { businessId, branchId };
       const gapTime = dto.gapTime ?? 0;
@@ -91,7 +92,7 @@ export class ServicesService {
   }
 
   async update(businessId: string, branchId: string, serviceId: string, dto: UpdateServiceDto) {
-    await this.dataSource.transaction(async (m) => {
+    await setupTransaction(this.dataSource, async (m) => {
       const branch = await this.branches.require(businessId, branchId, m);
       const scope = { businessId, branchId };
       const current = await requireRow<ServiceRow>(m, 'service', scope, serviceId, WHAT);
