@@ -64,13 +64,15 @@ export async function freeSlots(baseUrl: string, salon: Salon, { fromDays = 60, 
   for (let offset = fromDays; offset < fromDays + days && out.length < max; offset += 14) {
     const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset));
     const end = new Date(start.getTime() + Math.min(14, fromDays + days - offset) * 86_400_000);
-    const answer = await json<{ data: { startTime: string; clientSchedules: { serviceSchedules: { staffId: string; startTime: string; endTime: string }[] }[] }[] }>(
+    type Offer = { startTime: string; clientSchedules: { serviceSchedules: { staffId: string; startTime: string; endTime: string }[] }[] };
+    const answer = await json<{ data: (Offer & { alternatives?: Offer[] })[] }>(
       baseUrl,
       `${API}/${salon.businessId}/branch/${salon.branchId}/appointments/availability`,
       { method: 'POST', body: JSON.stringify({ startTime: start.toISOString(), endTime: end.toISOString(), clientServiceSelections: [{ serviceId: salon.serviceId }] }) },
     );
+    // Each start offers one stylist and lists the other free ones as alternatives.
     for (const slot of answer.data) {
-      for (const s of slot.clientSchedules[0]?.serviceSchedules ?? []) {
+      for (const s of [slot, ...(slot.alternatives ?? [])].flatMap((o) => o.clientSchedules[0]?.serviceSchedules ?? [])) {
         const t = Date.parse(s.startTime);
         if (t % (30 * 60_000) !== 0 || t < (lastEnd.get(s.staffId) ?? 0)) continue;
         lastEnd.set(s.staffId, Date.parse(s.endTime));

@@ -168,8 +168,9 @@ export class OnlineBookingService {
     for (const slot of answer.data ?? []) {
       if (seen.has(slot.startTime)) continue;
       const schedules = slot.clientSchedules?.[0]?.serviceSchedules ?? [];
-      // One entry per service in order; a single service for "anyone" may list every free
-      // stylist instead, and the first is offered.
+      // One entry per service in order (core-api offers one bookable combination per start and
+      // lists other free stylists as alternatives; older answers listed them all here, and the
+      // first is offered either way).
       const chosen = selections.length === 1 ? schedules.slice(0, 1) : schedules;
       if (chosen.length !== selections.length || chosen.some((x, i) => x.serviceId !== selections[i].serviceId)) continue;
       const first = Date.parse(slot.startTime);

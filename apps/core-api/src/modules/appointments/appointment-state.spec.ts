@@ -1,4 +1,4 @@
-import { AppointmentAction, AppointmentState, canReschedule, Status, transition } from './appointment-state';
+import { AppointmentAction, AppointmentState, canReschedule, shownState, Status, transition } from './appointment-state';
 
 const s = (state: AppointmentState, activation: Status['activation'] = 'ACTIVE'): Status => ({ state, activation });
 
@@ -47,5 +47,18 @@ describe('appointment state machine', () => {
     expect(canReschedule(s('STARTED'))).toBe(false);
     expect(canReschedule(s('COMPLETED'))).toBe(false);
     expect(canReschedule(s('BOOKED', 'CANCELED'))).toBe(false);
+  });
+
+  it('shows a cancelled appointment as CANCELLED whatever stage it reached, and the stored state otherwise', () => {
+    expect(shownState(s('BOOKED', 'CANCELED'))).toBe('CANCELLED');
+    expect(shownState(s('CHECKED_IN', 'CANCELED'))).toBe('CANCELLED');
+    expect(shownState(s('BOOKED', 'RESERVED'))).toBe('BOOKED');
+    expect(shownState(s('NO_SHOW'))).toBe('NO_SHOW');
+    // Cancelling is still a change of activation only, and nothing moves a cancelled appointment.
+    const cancelled = transition(s('CHECKED_IN'), 'cancel');
+    expect(cancelled).toMatchObject({ ok: true, next: { state: 'CHECKED_IN', activation: 'CANCELED' }, event: 'appointment.cancelled' });
+    for (const action of ['confirm', 'check-in', 'start', 'complete', 'no-show', 'cancel'] as AppointmentAction[]) {
+      expect(transition(s('CHECKED_IN', 'CANCELED'), action).ok).toBe(false);
+    }
   });
 });

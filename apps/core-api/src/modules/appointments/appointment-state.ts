@@ -9,9 +9,15 @@
  *
  * COMPLETED, NO_SHOW and cancelled appointments are final. A RESERVED hold can be cancelled
  * but not checked in or started until its booking is activated.
+ *
+ * Stored, a cancelled appointment keeps the state it had reached (BOOKED or CHECKED_IN, which
+ * reports and the machine use) beside activation CANCELED. Shown (views and events), its state
+ * reads CANCELLED: see `shownState`.
  */
 export type AppointmentState = 'BOOKED' | 'CHECKED_IN' | 'STARTED' | 'COMPLETED' | 'NO_SHOW';
 export type ActivationState = 'ACTIVE' | 'RESERVED' | 'CANCELED';
+/** The state as the API and events show it: a cancelled appointment (or a lapsed hold) is CANCELLED. */
+export type ShownState = AppointmentState | 'CANCELLED';
 export type AppointmentAction = 'confirm' | 'check-in' | 'start' | 'complete' | 'no-show' | 'cancel';
 
 export interface Status {
@@ -57,4 +63,9 @@ export function transition(current: Status, action: AppointmentAction): Transiti
 /** A change of time, staff or service is allowed only before the appointment begins. */
 export function canReschedule(current: Status): boolean {
   return current.activation !== 'CANCELED' && (current.state === 'BOOKED' || current.state === 'CHECKED_IN');
+}
+
+/** `state` as shown: CANCELLED once the appointment is cancelled (activation CANCELED), else the stored state. */
+export function shownState(current: Status): ShownState {
+  return current.activation === 'CANCELED' ? 'CANCELLED' : current.state;
 }

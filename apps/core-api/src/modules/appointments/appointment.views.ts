@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { iso } from '../../shared/http/versioning';
 import { toMajor } from '../../shared/money';
 import { localParts } from '../../shared/time';
+import { shownState } from './appointment-state';
 
 export interface AppointmentRow {
   id: string;
@@ -63,7 +64,16 @@ export function effectiveActivation(row: Pick<AppointmentRow, 'activation_state'
   return row.activation_state;
 }
 
-/** The appointment as Phorest shows it: a local date and local times, plus our UTC instants. */
+/** `state` as shown: CANCELLED when the appointment is cancelled (or its hold lapsed), else the stored state. */
+export function appointmentState(row: Pick<AppointmentRow, 'state' | 'activation_state' | 'hold_expires_at'>, now = Date.now()) {
+  return shownState({ state: row.state, activation: effectiveActivation(row, now) });
+}
+
+/**
+ * The appointment as Phorest shows it: a local date and local times, plus our UTC instants.
+ * `state` is CANCELLED for a cancelled appointment, beside `activationState` CANCELED; `note`
+ * (the reference's name) and `notes` carry the same text.
+ */
 export function appointmentView(row: AppointmentRow) {
   const start = localParts(row.time_zone, row.start_at);
   const end = localParts(row.time_zone, row.end_at);
@@ -86,12 +96,13 @@ export function appointmentView(row: AppointmentRow) {
     roomId: row.room_id,
     machineId: row.machine_id,
     price: toMajor(row.price_minor, row.currency),
-    state: row.state,
+    state: appointmentState(row),
     activationState: effectiveActivation(row),
     holdExpiresAt: row.activation_state === 'RESERVED' ? iso(row.hold_expires_at) : null,
     confirmed: !!row.confirmed,
     staffRequest: !!row.staff_request,
     source: row.source,
+    note: row.notes,
     notes: row.notes,
     deleted: false,
     createdAt: iso(row.created_at),
@@ -123,7 +134,7 @@ export function appointmentSnapshot(row: AppointmentRow) {
     staffName: `${row.staff_first_name} ${row.staff_last_name}`.trim(),
     startTime: row.start_at.toISOString(),
     endTime: row.end_at.toISOString(),
-    state: row.state,
+    state: appointmentState(row),
     activationState: effectiveActivation(row),
     source: row.source,
   };

@@ -1,6 +1,7 @@
 import { ApiError } from '@chairbook/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { aliased } from '../../shared/http/aliases';
 import { BRANCH_PATH } from '../../shared/http/api-paths';
 import { EtagInterceptor } from '../../shared/http/etag.interceptor';
 import { IdempotentInTransaction } from '../../shared/http/idempotency-scope';
@@ -16,6 +17,7 @@ import { BookingsService } from './bookings.service';
 import { AppointmentIdsQuery, AppointmentListQuery, AppointmentNoteDto, UpdateAppointmentDto } from './dto/appointment.dto';
 import { AvailabilityRequestDto } from './dto/availability.dto';
 import { BookingNoteDto, CreateBookingDto } from './dto/booking.dto';
+import { AppointmentResponse, AvailabilityResponse } from './dto/responses.dto';
 import { CreateBookingUseCase } from './use-cases/create-booking.use-case';
 import { FindAvailabilityUseCase, readAvailabilityRequest } from './use-cases/find-availability.use-case';
 
@@ -58,6 +60,7 @@ export class AppointmentsController {
   @HttpCode(200)
   @RequireRole('STYLIST', { service: true })
   @ApiOperation({ summary: 'Free start times for services back to back, with who (and which room/machine) would do each' })
+  @ApiOkResponse({ type: AvailabilityResponse })
   findAvailability(
     @CurrentPrincipal() principal: Principal,
     @Param('businessId') businessId: string,
@@ -82,8 +85,9 @@ export class AppointmentsController {
   }
 
   @Get(BOOKING)
+  @UseInterceptors(EtagInterceptor)
   @RequireRole('STYLIST', { service: true })
-  @ApiOperation({ summary: 'A booking with its appointments' })
+  @ApiOperation({ summary: 'A booking with its appointments (ETag; 304 on If-None-Match)' })
   getBooking(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('bookingId', new IdPipe('bookingId')) bookingId: string) {
     return this.bookings.get(businessId, branchId, bookingId);
   }
@@ -135,13 +139,15 @@ export class AppointmentsController {
   @Get(APPOINTMENT)
   @UseInterceptors(EtagInterceptor)
   @ApiOperation({ summary: 'One appointment (ETag; 304 on If-None-Match)' })
+  @ApiOkResponse({ type: AppointmentResponse })
   get(@Param('businessId') businessId: string, @Param('branchId', new IdPipe('branchId')) branchId: string, @Param('appointmentId', new IdPipe('appointmentId')) appointmentId: string) {
     return this.appointments.get(businessId, branchId, appointmentId);
   }
 
   @Put(APPOINTMENT)
   @RequireRole('RECEPTION')
-  @ApiOperation({ summary: 'Move or change an appointment (time, staff, service, notes, confirmed); send its version' })
+  @ApiOperation({ summary: 'Move or change an appointment (time, staff, service, notes or note, confirmed); send its version' })
+  @ApiOkResponse({ type: AppointmentResponse })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('businessId') businessId: string,
@@ -154,20 +160,24 @@ export class AppointmentsController {
 
   @Post(`${APPOINTMENT}/note`)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add a service note' })
+  @ApiOperation({ summary: 'Append a note to the appointment’s notes (body: serviceNote or note)' })
+  @ApiOkResponse({ type: AppointmentResponse })
   note(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,
     @Param('appointmentId', new IdPipe('appointmentId')) appointmentId: string,
     @Body() dto: AppointmentNoteDto,
   ) {
-    return this.appointments.note(businessId, branchId, appointmentId, dto.serviceNote);
+    const note = aliased({ serviceNote: dto.serviceNote, note: dto.note });
+    if (note === undefined) throw ApiError.badRequest('VALIDATION_FAILED', 'Send the note as serviceNote or note', [{ field: 'note', message: 'required' }]);
+    return this.appointments.note(businessId, branchId, appointmentId, note);
   }
 
   @Post(`${APPOINTMENT}/:action`)
   @HttpCode(200)
   @RequireRole('STYLIST')
   @ApiOperation({ summary: 'confirm | cancel | checkin | start | complete | no-show (409 on an illegal move)' })
+  @ApiOkResponse({ type: AppointmentResponse })
   act(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,

@@ -4,12 +4,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../../events/domain-events';
 import { checkBooking, effectiveTiming } from '../../scheduling';
+import { aliased } from '../../shared/http/aliases';
 import { limitOffset, pageOf } from '../../shared/http/paging';
 import { toMinor } from '../../shared/money';
 import { addDays, checkDateRange, localDateTime, localParts, parseIsoInstant } from '../../shared/time';
 import type { Principal } from '../auth/principal';
 import { BranchesService } from '../branches/branches.service';
-import { APPOINTMENT_SELECT, AppointmentReader, AppointmentRow, appointmentView, effectiveActivation } from './appointment.views';
+import { APPOINTMENT_SELECT, AppointmentReader, AppointmentRow, appointmentState, appointmentView, effectiveActivation } from './appointment.views';
 import { AppointmentAction, canReschedule, transition } from './appointment-state';
 import { BranchCalendarLoader } from './calendar/branch-calendar.loader';
 import { AppointmentListQuery, UpdateAppointmentDto } from './dto/appointment.dto';
@@ -89,7 +90,7 @@ export class AppointmentsService {
       if (!row || row.business_id !== businessId || row.branch_id !== branchId) throw ApiError.notFound('Appointment');
       await m.query('SELECT id FROM appointment WHERE id = ? FOR UPDATE', [appointmentId]);
       const result = transition({ state: row.state, activation: effectiveActivation(row) }, action);
-      if (!result.ok) throw ApiError.conflict('ILLEGAL_STATE_TRANSITION', result.reason, { currentState: row.state, activationState: effectiveActivation(row) });
+      if (!result.ok) throw ApiError.conflict('ILLEGAL_STATE_TRANSITION', result.reason, { currentState: appointmentState(row), activationState: effectiveActivation(row) });
       await m.query(
         `UPDATE appointment SET state = ?, activation_state = ?, confirmed = IF(? = 'confirm', 1, confirmed),
            canceled_at = IF(? = 'CANCELED', NOW(3), canceled_at), version = version + 1, updated_at = NOW(3) WHERE id = ?`,
@@ -118,6 +119,7 @@ export class AppointmentsService {
    */
   async update(principal: Principal, businessId: string, branchId: string, appointmentId: string, dto: UpdateAppointmentDto, now = Date.now()) {
     if (dto.appointmentId && dto.appointmentId !== appointmentId) throw ApiError.badRequest('VALIDATION_FAILED', 'appointmentId does not match the path', [{ field: 'appointmentId', message: 'must match the path' }]);
+    const notes = aliased({ notes: dto.notes, note: dto.note });
     const branch = await this.branches.require(businessId, branchId);
     const current = await this.row(businessId, branchId, appointmentId);
     const newStart = this.newStart(branch.time_zone, current, dto);
@@ -175,7 +177,7 @@ export class AppointmentsService {
         }
       }
       Object.assign(set, {
-        notes: dto.notes,
+        notes,
         confirmed: dto.confirmed === undefined ? undefined : dto.confirmed ? 1 : 0,
         staff_request: dto.staffRequest === undefined ? undefined : dto.staffRequest ? 1 : 0,
         price_minor: priceMinor,

@@ -29,8 +29,10 @@ describe('availability and booking (real MariaDB)', () => {
     expect(times[0]).toBe('09:00');
     expect(times.at(-1)).toBe('16:00');
     expect(times).toHaveLength(29);
-    // "Anyone": each time lists every stylist who could do it, with their price.
-    expect(res.body.data[0].clientSchedules[0].serviceSchedules.map((s: { staffId: string }) => s.staffId).sort()).toEqual([salon.staff.aoife, salon.staff.conor].sort());
+    // "Anyone": each time offers one stylist (bookable as it stands), the other free ones as alternatives.
+    expect(res.body.data[0].clientSchedules[0].serviceSchedules).toHaveLength(1);
+    const offered = [res.body.data[0], ...res.body.data[0].alternatives].map((o: { clientSchedules: { serviceSchedules: { staffId: string }[] }[] }) => o.clientSchedules[0].serviceSchedules[0].staffId);
+    expect(offered.sort()).toEqual([salon.staff.aoife, salon.staff.conor].sort());
     expect(res.body.data[0].clientSchedules[0].serviceSchedules[0]).toMatchObject({ serviceId: salon.services.cut, startTime: at('09:00'), endTime: at('09:45'), price: 55 });
     expect(res.body.availableSlots[0]).toMatchObject({ startTime: at('09:00'), endTime: at('09:45') });
   });

@@ -3,6 +3,7 @@ import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvents } from '../../events/domain-events';
+import { withEtagState } from '../../shared/http/etag.interceptor';
 import { IdempotencyScope } from '../../shared/http/idempotency-scope';
 import { AppointmentReader, effectiveActivation } from './appointment.views';
 import { transition } from './appointment-state';
@@ -14,6 +15,8 @@ interface BookingRow {
   branch_id: string;
   status: 'ACTIVE' | 'RESERVED' | 'CANCELED';
   hold_expires_at: Date | null;
+  version: number;
+  updated_at: Date;
 }
 
 /** A booking after it exists: read it, activate a hold, cancel it, add a note. */
@@ -26,9 +29,15 @@ export class BookingsService {
     private readonly create: CreateBookingUseCase,
   ) {}
 
+  /**
+   * The booking, marked for its ETag: the booking row's version, update time and status, and
+   * everything its answer shows (appointments change without the booking row, and a hold
+   * lapses without any write), so the ETag changes whenever the answer would.
+   */
   async get(businessId: string, branchId: string, bookingId: string) {
-    await this.row(businessId, branchId, bookingId);
-    return this.create.view(bookingId);
+    const row = await this.row(businessId, branchId, bookingId);
+    const view = await this.create.view(bookingId);
+    return withEtagState(view, `${row.version}|${row.updated_at.toISOString()}|${row.status}|${JSON.stringify(view)}`);
   }
 
   /** A RESERVED hold becomes a firm booking, unless it already expired (409 HOLD_EXPIRED). */

@@ -9,7 +9,7 @@ import { newId } from '../../shared/ids';
 import { toMajor } from '../../shared/money';
 import { checkDateRange } from '../../shared/time';
 import { AppointmentReader, AppointmentRow, effectiveActivation } from '../appointments/appointment.views';
-import { AppointmentAction, AppointmentState, transition } from '../appointments/appointment-state';
+import { AppointmentAction, AppointmentState, shownState, transition } from '../appointments/appointment-state';
 import type { Principal } from '../auth/principal';
 import { BranchRow } from '../branches/branch.view';
 import { BranchesService } from '../branches/branches.service';
@@ -316,7 +316,7 @@ export class PurchasesService {
         if (!result.ok) {
           throw new ApiError(409, 'ILLEGAL_STATE_TRANSITION', `Appointment ${a.id}: ${result.reason}`, {
             appointmentId: a.id,
-            currentState: a.state,
+            currentState: shownState({ state: a.state, activation: effectiveActivation(a, now.getTime()) }),
             activationState: status.activation,
           });
         }

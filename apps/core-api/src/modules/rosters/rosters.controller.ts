@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBasicAuth, ApiOperation, ApiPropertyOptional, ApiTags, IntersectionType } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, IntersectionType } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { BRANCH_PATH } from '../../shared/http/api-paths';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { PageQuery } from '../../shared/http/paging';
 import { RequireRole } from '../auth/auth.decorators';
-import { BreakDto, DateRangeQuery, RosterOverrideDto, TimeOffDto, UpdateBreakDto, UpdateTimeOffDto, WeeklyRosterDto } from './dto/roster.dto';
+import { BreakDto, BreakResponse, DateRangeQuery, RosterOverrideDto, TimeOffDto, UpdateBreakDto, UpdateTimeOffDto, WeeklyRosterDto } from './dto/roster.dto';
 import { RostersService } from './rosters.service';
 
 class BreakListQuery extends PageQuery {
@@ -119,7 +119,8 @@ export class RostersController {
 
   @Post(`${STAFF}/break`)
   @RequireRole('RECEPTION')
-  @ApiOperation({ summary: 'Add a break (ISO instants, or breakDate with local HH:mm times)' })
+  @ApiOperation({ summary: 'Add a break (ISO instants, or breakDate with local HH:mm times; label or the reference’s description)' })
+  @ApiCreatedResponse({ type: BreakResponse })
   createBreak(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,
@@ -130,6 +131,7 @@ export class RostersController {
   }
 
   @Get(`${STAFF}/break/:breakId`)
+  @ApiOkResponse({ type: BreakResponse })
   getBreak(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,
@@ -141,6 +143,7 @@ export class RostersController {
 
   @Put(`${STAFF}/break/:breakId`)
   @RequireRole('RECEPTION')
+  @ApiOkResponse({ type: BreakResponse })
   updateBreak(
     @Param('businessId') businessId: string,
     @Param('branchId', new IdPipe('branchId')) branchId: string,

@@ -74,6 +74,27 @@ describe('rosters: weekly pattern, overrides, breaks, time off and the rota (rea
     expect((await salon.owner.delete(`${salon.owner.branch}/staff/${staff}/break/${lunch.body.breakId}`)).status).toBe(204);
   });
 
+  it('takes the reference’s description as well as label, and answers both', async () => {
+    const base = `${salon.owner.branch}/staff/${staff}/break`;
+    const created = await salon.owner.post(base, { startTime: '2027-02-17T12:00:00Z', endTime: '2027-02-17T12:30:00Z', description: 'Lunch' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ label: 'Lunch', description: 'Lunch', startDateTime: '2027-02-17T12:00:00.000Z', version: 1 });
+    const read = await salon.owner.get(`${base}/${created.body.breakId}`);
+    expect(read.body).toMatchObject({ label: 'Lunch', description: 'Lunch' });
+    const listed = await salon.owner.get(`${base}?from_date=2027-02-17&to_date=2027-02-17`);
+    expect(listed.body._embedded.breaks[0]).toMatchObject({ breakId: created.body.breakId, label: 'Lunch', description: 'Lunch' });
+    const updated = await salon.owner.put(`${base}/${created.body.breakId}`, { version: 1, startTime: '2027-02-17T13:00:00Z', endTime: '2027-02-17T13:30:00Z', description: 'Training' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ label: 'Training', description: 'Training', startTime: '13:00:00', version: 2 });
+    const byLabel = await salon.owner.put(`${base}/${created.body.breakId}`, { version: 2, startTime: '2027-02-17T13:00:00Z', endTime: '2027-02-17T13:30:00Z', label: 'Admin', description: 'Admin' });
+    expect(byLabel.body).toMatchObject({ label: 'Admin', description: 'Admin', version: 3 });
+    const differ = await salon.owner.post(base, { startTime: '2027-02-17T15:00:00Z', endTime: '2027-02-17T15:30:00Z', label: 'Lunch', description: 'Training' });
+    expect(differ.status).toBe(400);
+    expect(differ.body.code).toBe('VALIDATION_FAILED');
+    expect((await salon.owner.post(base, { startTime: '2027-02-17T15:00:00Z', endTime: '2027-02-17T15:30:00Z', description: 'x'.repeat(101) })).status).toBe(400);
+    expect((await salon.owner.delete(`${base}/${created.body.breakId}`)).status).toBe(204);
+  });
+
   it('removes time off from the rota and availability', async () => {
     const off = await salon.owner.post(`${salon.owner.branch}/staff/${staff}/time-off`, { startTime: '2027-02-23T00:00:00Z', endTime: '2027-02-25T00:00:00Z', reason: 'Holiday' });
     expect(off.status).toBe(201);

@@ -2,6 +2,7 @@ import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Interval, IsoWeekday, resolveWorkingIntervals, RosterOverride, subtractIntervals, WallTimeRange, WeeklyRoster } from '../../scheduling';
+import { aliased } from '../../shared/http/aliases';
 import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
 import { explainFailedUpdate, iso } from '../../shared/http/versioning';
 import { newId } from '../../shared/ids';
@@ -145,24 +146,26 @@ export class RostersService {
   }
 
   async createBreak(businessId: string, branchId: string, staffId: string, dto: BreakDto) {
+    const label = aliased({ label: dto.label, description: dto.description });
     const branch = await this.branches.require(businessId, branchId);
     const { start, end } = this.span(branch, dto, 24 * 60);
     const id = newId();
     await this.dataSource.query(
       'INSERT INTO staff_break (id, business_id, branch_id, staff_id, start_at, end_at, label, paid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))',
-      [id, businessId, branchId, staffId, new Date(start), new Date(end), dto.label ?? null, dto.paidBreak ? 1 : 0],
+      [id, businessId, branchId, staffId, new Date(start), new Date(end), label ?? null, dto.paidBreak ? 1 : 0],
     );
     return this.getBreak(businessId, branchId, staffId, id);
   }
 
   async updateBreak(businessId: string, branchId: string, staffId: string, breakId: string, dto: UpdateBreakDto) {
+    const label = aliased({ label: dto.label, description: dto.description });
     const branch = await this.branches.require(businessId, branchId);
     const { start, end } = this.span(branch, dto, 24 * 60);
     await this.dataSource.transaction(async (m) => {
       const result: { affectedRows: number } = await m.query(
         `UPDATE staff_break SET start_at = ?, end_at = ?, label = ?, paid = ?, version = version + 1, updated_at = NOW(3)
           WHERE id = ? AND staff_id = ? AND business_id = ? AND version = ?`,
-        [new Date(start), new Date(end), dto.label ?? null, dto.paidBreak ? 1 : 0, breakId, staffId, businessId, dto.version],
+        [new Date(start), new Date(end), label ?? null, dto.paidBreak ? 1 : 0, breakId, staffId, businessId, dto.version],
       );
       if (!result.affectedRows) await explainFailedUpdate(m, 'staff_break', breakId, businessId, 'Break');
     });
@@ -340,6 +343,7 @@ export class RostersService {
       startDateTime: iso(r.start_at),
       endDateTime: iso(r.end_at),
       label: r.label,
+      description: r.label,
       paidBreak: !!r.paid,
       createdAt: iso(r.created_at),
       updatedAt: iso(r.updated_at),

@@ -23,7 +23,8 @@ interface Versioned {
 
 /**
  * Single-entity GETs carry an ETag built from the entity's id and version, and answer 304 to
- * a matching If-None-Match, so pollers skip unchanged records cheaply.
+ * a matching If-None-Match, so pollers skip unchanged records cheaply. A body without a
+ * version (a booking) gets one from its id and its ETag state alone.
  */
 @Injectable()
 export class EtagInterceptor implements NestInterceptor {
@@ -33,12 +34,13 @@ export class EtagInterceptor implements NestInterceptor {
     const reply = http.getResponse<{ header(name: string, value: string): void; status(code: number): void }>();
     return next.handle().pipe(
       map((body: Versioned) => {
-        if (!body || typeof body.version !== 'number') return body;
-        const id = Object.entries(body).find(([k, v]) => k.endsWith('Id') && typeof v === 'string')?.[1] ?? '';
+        if (!body || typeof body !== 'object') return body;
         const state = body[ETAG_STATE];
-        const etag = state
-          ? `"${id}.${body.version}.${createHash('sha256').update(state).digest('base64url').slice(0, 12)}"`
-          : `"${id}.${body.version}"`;
+        const versioned = typeof body.version === 'number';
+        if (!versioned && !state) return body;
+        const id = Object.entries(body).find(([k, v]) => k.endsWith('Id') && typeof v === 'string')?.[1] ?? '';
+        const hash = state ? createHash('sha256').update(state).digest('base64url').slice(0, 12) : '';
+        const etag = versioned ? (state ? `"${id}.${body.version}.${hash}"` : `"${id}.${body.version}"`) : `"${id}.${hash}"`;
         reply.header('ETag', etag);
         reply.header('Cache-Control', 'private, no-cache');
         const ifNoneMatch = request.headers['if-none-match'];

@@ -93,11 +93,17 @@ export class UpdateAppointmentDto {
   @Matches(ID, { message: 'must be a machine id' })
   machineId?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50_000, description: 'The appointment’s notes, replaced (null clears them); same as `note`' })
   @IsOptional()
   @IsString()
   @MaxLength(50_000)
   notes?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50_000, description: 'The reference’s name for `notes` (send either; both must agree)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  note?: string | null;
 
   @ApiPropertyOptional()
   @IsOptionalNotNull()
@@ -117,11 +123,19 @@ export class UpdateAppointmentDto {
   price?: number;
 }
 
+/** A note appended to the appointment's notes: `serviceNote` or `note` (one of them is required). */
 export class AppointmentNoteDto {
-  @ApiProperty({ example: 'Allergic to ammonia-based colour', description: 'Phorest’s field name' })
+  @ApiPropertyOptional({ example: 'Allergic to ammonia-based colour', maxLength: 50_000, description: 'The note to append (send this or `note`)' })
+  @IsOptional()
   @IsString()
   @MaxLength(50_000)
-  serviceNote!: string;
+  serviceNote?: string;
+
+  @ApiPropertyOptional({ example: 'Allergic to ammonia-based colour', maxLength: 50_000, description: 'The reference’s name for the note (send this or `serviceNote`; both must agree)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  note?: string;
 }
 
 export class AppointmentIdsQuery {

@@ -47,9 +47,10 @@ export class ServiceScheduleDto {
 }
 
 export class ClientAppointmentScheduleDto {
-  @ApiProperty({ example: 'Ck2PqN0aRm5tVb8wYc1dEf' })
+  @ApiPropertyOptional({ example: 'Ck2PqN0aRm5tVb8wYc1dEf', description: 'The client; may be omitted (or null, as an availability answer without a client has it) when the booking’s clientId is given' })
+  @IsOptional()
   @Matches(ID, { message: 'must be a client id' })
-  clientId!: string;
+  clientId?: string | null;
 
   @ApiProperty({ type: [ServiceScheduleDto] })
   @IsArray()

@@ -107,8 +107,10 @@ export class CreateBookingUseCase {
   async execute(principal: Principal, businessId: string, branchId: string, dto: CreateBookingDto, now = Date.now(), loadedBranch?: BranchRow) {
     const branch = loadedBranch && loadedBranch.id === branchId && loadedBranch.business_id === businessId ? loadedBranch : await this.branches.require(businessId, branchId);
     const online = principal.role === 'SERVICE';
-    const schedules: FlatSchedule[] = dto.clientAppointmentSchedules.flatMap((c, ci) =>
-      c.serviceSchedules.map((s, si) => {
+    const schedules: FlatSchedule[] = dto.clientAppointmentSchedules.flatMap((c, ci) => {
+      const clientId = c.clientId ?? dto.clientId;
+      if (!clientId) throw ApiError.badRequest('VALIDATION_FAILED', 'Each client schedule needs a clientId (or give the booking’s clientId)', [{ field: `clientAppointmentSchedules[${ci}].clientId`, message: 'required' }]);
+      return c.serviceSchedules.map((s, si) => {
         const field = `clientAppointmentSchedules[${ci}].serviceSchedules[${si}]`;
         let priceMinor: number | undefined;
         if (s.price !== undefined) {
@@ -117,7 +119,7 @@ export class CreateBookingUseCase {
           if (priceMinor === undefined) throw ApiError.badRequest('VALIDATION_FAILED', `price has more decimals than ${branch.currency} allows`, [{ field: `${field}.price`, message: 'too many decimals' }]);
         }
         return {
-          clientId: c.clientId,
+          clientId,
           serviceId: s.serviceId,
           staffId: s.staffId,
           start: parseIsoInstant(s.startTime, `${field}.startTime`),
@@ -127,8 +129,8 @@ export class CreateBookingUseCase {
           staffRequest: !!s.staffRequest,
           field,
         };
-      }),
-    );
+      });
+    });
     const clientIds = [...new Set([dto.clientId, ...schedules.map((s) => s.clientId)].filter((c): c is string => !!c))];
     const staffIds = [...new Set(schedules.map((s) => s.staffId))];
     const starts = schedules.map((s) => s.start);

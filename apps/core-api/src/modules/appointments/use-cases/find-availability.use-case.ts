@@ -48,8 +48,12 @@ export function readAvailabilityRequest(dto: AvailabilityRequestDto, principal: 
 /**
  * The free start times for a selection of services, and who (and which room or machine)
  * would do each service. All the rules live in the scheduling engine; this loads the data.
- * A single service for "anyone" lists every stylist free at each time (Phorest lists one
- * service schedule per stylist), a chain lists the first fitting assignment.
+ *
+ * One entry of `data` per start time. Its `clientSchedules` is one bookable combination (one
+ * service schedule per requested service, in order), so posting it back as a booking's
+ * `clientAppointmentSchedules` books exactly what was offered. A single service for "anyone"
+ * may have several stylists free at a time: the first is the offer, the others are listed in
+ * `alternatives` (each as bookable as the offer). A chain offers the first fitting assignment.
  */
 @Injectable()
 export class FindAvailabilityUseCase {
@@ -75,24 +79,24 @@ export class FindAvailabilityUseCase {
       window: request.window,
     };
 
-    let slots: Slot[];
+    // Bookable combinations, grouped by start time (each group's first is the offer).
+    let byStart: Slot[][];
     const single = request.selection.length === 1 && !request.selection[0].staffId;
     if (single) {
-      const byStart = new Map<number, Slot>();
+      const groups = new Map<number, Slot[]>();
       for (const staff of base.staff) {
         for (const slot of findSlots({ ...context, selection: [{ serviceId: request.selection[0].serviceId, staffId: staff.id }] })) {
-          const existing = byStart.get(slot.start);
-          byStart.set(slot.start, existing ? { start: slot.start, schedules: [...existing.schedules, ...slot.schedules] } : slot);
+          groups.set(slot.start, [...(groups.get(slot.start) ?? []), slot]);
         }
       }
-      slots = [...byStart.values()].sort((a, b) => a.start - b.start);
+      byStart = [...groups.values()].sort((a, b) => a[0].start - b[0].start);
     } else {
-      slots = findSlots({ ...context, selection: request.selection });
+      byStart = findSlots({ ...context, selection: request.selection }).map((slot) => [slot]);
     }
-    return this.view(base, slots, request.clientId ?? null);
+    return this.view(base, byStart, request.clientId ?? null);
   }
 
-  private view(base: CalendarBase, slots: Slot[], clientId: string | null) {
+  private view(base: CalendarBase, byStart: Slot[][], clientId: string | null) {
     const currency = base.branch.currency;
     const price = (serviceId: string, staffId: string) => {
       const own = base.staff.find((s) => s.id === staffId)?.prices[serviceId];
@@ -107,14 +111,15 @@ export class FindAvailabilityUseCase {
       machineId: s.machineId ?? null,
       price: price(s.serviceId, s.staffId),
     });
+    const offer = (slot: Slot) => ({ startTime: toIso(slot.start), clientSchedules: [{ clientId, serviceSchedules: slot.schedules.map(schedule) }] });
     return {
-      data: slots.map((slot) => ({ startTime: toIso(slot.start), clientSchedules: [{ clientId, serviceSchedules: slot.schedules.map(schedule) }] })),
-      // The shape of the older published reference, for integrations written against it.
-      availableSlots: slots.map((slot) => ({
-        startTime: toIso(slot.start),
-        endTime: toIso(Math.max(...slot.schedules.map((s) => s.end))),
-        staffId: slot.schedules[0]?.staffId ?? null,
-        staffIds: [...new Set(slot.schedules.map((s) => s.staffId))],
+      data: byStart.map(([first, ...others]) => ({ ...offer(first), alternatives: others.map(offer) })),
+      // The reference's shape: one entry per start time, with the offered stylist.
+      availableSlots: byStart.map((options) => ({
+        startTime: toIso(options[0].start),
+        endTime: toIso(Math.max(...options[0].schedules.map((s) => s.end))),
+        staffId: options[0].schedules[0]?.staffId ?? null,
+        staffIds: [...new Set(options.flatMap((o) => o.schedules.map((s) => s.staffId)))],
       })),
       timeZone: base.branch.time_zone,
       links: [],

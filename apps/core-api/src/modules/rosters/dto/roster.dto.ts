@@ -67,16 +67,37 @@ export class TimeSpanDto {
 }
 
 export class BreakDto extends TimeSpanDto {
-  @ApiPropertyOptional({ example: 'Lunch' })
+  @ApiPropertyOptional({ example: 'Lunch', maxLength: 100, description: 'What the break is for; same as `description`' })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   label?: string;
 
+  @ApiPropertyOptional({ example: 'Lunch', maxLength: 100, description: 'The reference’s name for `label` (send either; both must agree)' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(100)
+  description?: string;
+
   @ApiPropertyOptional()
   @IsOptionalNotNull()
   @IsBoolean()
   paidBreak?: boolean;
+}
+
+/** A break as answered (OpenAPI document only; the view builds it). */
+export class BreakResponse {
+  @ApiProperty() breakId!: string;
+  @ApiProperty() staffId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ example: '2026-12-01', description: 'Local date' }) breakDate!: string;
+  @ApiProperty({ example: '13:00:00', description: 'Local start time' }) startTime!: string;
+  @ApiProperty({ example: '13:30:00', description: 'Local end time' }) endTime!: string;
+  @ApiProperty({ example: '2026-12-01T13:00:00.000Z' }) startDateTime!: string;
+  @ApiProperty({ example: '2026-12-01T13:30:00.000Z' }) endDateTime!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Lunch', description: 'Same as `description`' }) label!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Lunch', description: 'The reference’s name for `label`' }) description!: string | null;
+  @ApiProperty() paidBreak!: boolean;
 }
 
 export class UpdateBreakDto extends BreakDto {
