@@ -1,7 +1,9 @@
 import { DomainEvent, EventData } from '@chairbook/contracts';
 import type { EntityManager } from 'typeorm';
 import { rememberClientFromBooking, rememberClientsFromBookings } from '../directory/client-directory.handlers';
-import { enqueueMessages, NewMessage } from '../dispatch/message-store';
+import type { Dispatcher } from '../dispatch/dispatcher';
+import { enqueueMessages, insertMessages, NewMessage } from '../dispatch/message-store';
+import { BatchScope, FastPathConflict } from '../events/batch-consumer';
 import { BranchContext, fallbackBranch, loadBranchContext, loadBranchContexts } from '../settings/branch-settings';
 import { effectiveTemplatesFor } from '../templates/template-store';
 import {
@@ -98,7 +100,12 @@ export function bookingEventHandlers(links: LinkSettings) {
  * warning): then the rows are exactly the events' data. Branch settings and templates are read
  * beside the transaction, at the same time as its first writes.
  */
-export async function confirmBookings(m: EntityManager, all: DomainEvent<'booking.confirmed'>[], links: LinkSettings): Promise<void> {
+export async function confirmBookings(
+  m: EntityManager,
+  all: DomainEvent<'booking.confirmed'>[],
+  links: LinkSettings,
+  direct?: { dispatcher: Dispatcher; scope: BatchScope },
+): Promise<void> {
   const events = all.filter((e) => e.branchId);
   if (!events.length) return;
   const branchIds = events.map((e) => e.branchId!);
@@ -124,27 +131,28 @@ export async function confirmBookings(m: EntityManager, all: DomainEvent<'bookin
   const [branches, templates] = await context;
   const branchOf = (e: DomainEvent<'booking.confirmed'>) => branches.get(e.branchId!) ?? fallbackBranch(e.branchId!, e.businessId);
   const messages: NewMessage[] = [];
+  const claimable: { message: NewMessage; branch: BranchContext }[] = [];
   for (const e of events) {
     const d = e.data;
     const branch = branchOf(e);
     if (status.get(d.bookingId) !== 'ACTIVE' || !branch.settings.confirmations) continue;
     const booked = appointments.get(d.bookingId) ?? [];
     const firstStart = d.appointments.map((a) => a.startTime).sort()[0];
-    messages.push(
-      ...(await composeBookingMessages(m, {
-        kind: 'CONFIRMATION',
-        branch,
-        bookingKey: d.bookingId,
-        client: clients.get(d.clientId),
-        appointments: booked,
-        allAppointments: booked,
-        keyParts: [firstStart],
-        links,
-        templates: templates.get(branch.branchId),
-      })),
-    );
+    for (const message of await composeBookingMessages(m, {
+      kind: 'CONFIRMATION',
+      branch,
+      bookingKey: d.bookingId,
+      client: clients.get(d.clientId),
+      appointments: booked,
+      allAppointments: booked,
+      keyParts: [firstStart],
+      links,
+      templates: templates.get(branch.branchId),
+    })) {
+      messages.push(message);
+      claimable.push({ message, branch });
+    }
   }
-  await enqueueMessages(m, messages);
   await planRemindersBulk(
     m,
     events.filter((e) => status.get(e.data.bookingId) === 'ACTIVE').map((e) => ({ bookingKey: e.data.bookingId, branch: branchOf(e) })),
@@ -152,6 +160,17 @@ export async function confirmBookings(m: EntityManager, all: DomainEvent<'bookin
     // Reminders are only ever planned for a booking whose row exists: new rows have none yet.
     { appointments, status, noReminders: bookingsInserted },
   );
+  if (!direct?.scope.fastPath || !messages.length) {
+    await enqueueMessages(m, messages);
+    return;
+  }
+  // The fast path: the SMS are claimed as they are queued (last, so the branch's sms_usage row
+  // is locked only briefly) and sent once the batch commits. It needs every message inserted
+  // as given: a confirmation already queued by an earlier event redoes the batch without it.
+  await direct.dispatcher.claimOnInsert(m, claimable, now);
+  if (!insertedAsGiven(await insertMessages(m, messages), messages.length)) throw new FastPathConflict('a confirmation of the batch was queued before');
+  const claimed = await direct.dispatcher.claimedOnInsert(m, messages);
+  if (claimed.length) direct.scope.afterCommit(() => direct.dispatcher.handOff(claimed, now));
 }
 
 /**

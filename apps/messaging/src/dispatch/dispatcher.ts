@@ -10,7 +10,7 @@ import type { EmailProvider, SendOutcome, SmsProvider } from '../channels/provid
 import { MessagingConfig } from '../config/messaging.config';
 import { BranchContext, fallbackBranch, loadBranchContexts } from '../settings/branch-settings';
 import { nextSendableTime } from '../settings/quiet-hours';
-import { literalRows } from './message-store';
+import { literalRows, NewMessage } from './message-store';
 import { unsubscribeUrl } from './unsubscribe-link';
 
 interface ClaimRow {
@@ -51,7 +51,9 @@ const outcomes = (() => {
  *
  * 1. Claim: in one transaction, rows are picked with `FOR UPDATE SKIP LOCKED`, checked against
  *    limits (daily SMS cap, country allow-list, opt-outs, quiet hours) and marked SENDING with a
- *    lease. Nothing else touches a SENDING row while its lease runs.
+ *    lease. Nothing else touches a SENDING row while its lease runs. SMS a consumer batch queues
+ *    (confirmations) are claimed by the same checks in the transaction that inserts them
+ *    (`claimOnInsert`: inserted SENDING, no poll, no second write) and sent once it commits (`handOff`).
  * 2. Call the provider outside any transaction, then record the outcome (SENT with the
  *    provider's id, FAILED, or back to QUEUED with a backoff).
  * 3. A row still SENDING after its lease expired was orphaned by a crash between 1 and 2: the
@@ -70,6 +72,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** A wake that found no loop asleep (both busy): the next loop to finish a pass goes again at once. */
   private wakeMissed = false;
   private lastReclaim = 0;
+  /** Messages claimed as they were queued (claimOnInsert), committed, waiting to be sent (handOff). */
+  private readonly direct: { row: ClaimRow; at: number }[] = [];
+  private directRuns = 0;
+  private directRoom: (() => void)[] = [];
+  private directIdle: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,7 +98,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake();
+    for (const r of this.directRoom.splice(0)) r();
     await Promise.allSettled(this.loops);
+    // What was handed over is sent (its lease runs); nothing new is taken once stopped.
+    while (this.directRuns || this.direct.length) await new Promise<void>((r) => this.directIdle.push(r));
     await this.sms.close?.();
     await this.email.close?.();
   }
@@ -153,7 +163,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     // being queued meanwhile are not held up (SKIP LOCKED works the same).
     const decisions = await this.dataSource.transaction('READ COMMITTED', (m) => this.claim(m));
     const toSend = decisions.filter((d) => d.action === 'send').map((d) => d.row);
-    if (!toSend.length) return decisions.length;
+    if (toSend.length) await this.sendAndRecord(toSend);
+    return decisions.length;
+  }
+
+  /** Step 2 for claimed rows: the provider calls (`dispatch.concurrency` at once), then their outcomes in bulk. */
+  private async sendAndRecord(toSend: ClaimRow[]): Promise<void> {
     const results = new Array<SendOutcome>(toSend.length);
     let next = 0;
     const worker = async () => {
@@ -169,7 +184,116 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     };
     await Promise.all(Array.from({ length: Math.min(this.config.dispatch.concurrency, toSend.length) }, worker));
     await this.record(toSend, results);
-    return decisions.length;
+  }
+
+  /**
+   * Rule 1 for SMS a consumer batch queues (confirmations), inside the transaction that inserts
+   * them: the same checks as `claim` (the branch's allowed countries, its daily SMS cap counted
+   * under the sms_usage row lock), so each is inserted already SENDING with a lease and counted
+   * as its first attempt, or BLOCKED, instead of QUEUED. The rows are invisible to every claim
+   * until the commit and SENDING after it, so nothing else takes them; once committed `handOff`
+   * sends them, and a crash before that leaves them to rule 3 (lookup, then send). Marketing and
+   * email keep the polled path. Sets `message.claim`; the caller inserts the messages.
+   */
+  async claimOnInsert(m: EntityManager, items: { message: NewMessage; branch: BranchContext }[], now = new Date()): Promise<void> {
+    const smsByBranch = new Map<string, { message: NewMessage; branch: BranchContext }[]>();
+    for (const item of items) {
+      const { message, branch } = item;
+      if (message.channel !== 'SMS' || message.kind === 'MARKETING' || (message.notBefore && message.notBefore.getTime() > now.getTime())) continue;
+      const blocked = this.countryBlock(message.recipient, branch);
+      if (blocked) {
+        message.claim = { status: 'BLOCKED', reason: 'COUNTRY_NOT_ALLOWED', message: blocked };
+        outcomes.inc({ channel: 'SMS', kind: message.kind, outcome: 'blocked' });
+        continue;
+      }
+      const list = smsByBranch.get(branch.branchId) ?? [];
+      list.push(item);
+      smsByBranch.set(branch.branchId, list);
+    }
+    const leaseUntil = new Date(now.getTime() + this.config.dispatch.leaseMs);
+    // Branch order, as in `claim`: two transactions never wait on each other's usage rows crosswise.
+    for (const branchId of [...smsByBranch.keys()].sort()) {
+      const list = smsByBranch.get(branchId)!;
+      const branch = list[0].branch;
+      const room = await this.takeDailySms(m, branch, branchId, list.length, now);
+      list.forEach(({ message }, i) => {
+        if (i < room) message.claim = { status: 'SENDING', leaseUntil };
+        else {
+          message.claim = { status: 'BLOCKED', reason: 'DAILY_SMS_LIMIT_REACHED', message: `The branch's daily SMS limit (${branch.settings.dailySmsLimit}) is reached` };
+          outcomes.inc({ channel: 'SMS', kind: message.kind, outcome: 'blocked' });
+        }
+      });
+    }
+  }
+
+  /** The rows `claimOnInsert` made SENDING, as inserted (ids read back by idempotency key), for `handOff` once committed. */
+  async claimedOnInsert(m: EntityManager, messages: NewMessage[]): Promise<ClaimRow[]> {
+    const sending = messages.filter((x) => x.claim?.status === 'SENDING');
+    if (!sending.length) return [];
+    const ids: { id: string | number; idempotency_key: string }[] = await m.query('SELECT id, idempotency_key FROM message WHERE idempotency_key IN (?)', [
+      sending.map((x) => x.idempotencyKey),
+    ]);
+    const idOf = new Map(ids.map((r) => [r.idempotency_key, String(r.id)]));
+    return sending.map((x) => ({
+      id: idOf.get(x.idempotencyKey) ?? missingRow(x.idempotencyKey),
+      business_id: x.businessId,
+      branch_id: x.branchId,
+      client_id: x.clientId,
+      kind: x.kind,
+      channel: x.channel,
+      recipient: x.recipient,
+      subject: x.subject ?? null,
+      body: x.body,
+      html: x.html ?? null,
+      attempts: 0,
+      outcome_unknown: 0,
+      first_claimed_at: null,
+      idempotency_key: x.idempotencyKey,
+      opted_out: null,
+      marketing_consent: null,
+    }));
+  }
+
+  /**
+   * Sends rows claimed by `claimOnInsert` (at `claimedAt`, when their lease started) after their
+   * transaction committed. Resolves once the backlog has room again (the consumer's pace). Once
+   * stopped nothing is taken: the rows stay SENDING and rule 3 reconciles them after their lease.
+   */
+  async handOff(rows: ClaimRow[], claimedAt: Date): Promise<void> {
+    if (!rows.length) return;
+    if (this.stopped) {
+      this.logger.warn({ count: rows.length }, 'stopping: claimed messages left to the orphan rule');
+      return;
+    }
+    const at = claimedAt.getTime();
+    for (const row of rows) this.direct.push({ row, at });
+    this.pumpDirect();
+    while (this.direct.length >= this.config.dispatch.batchSize * 2 && !this.stopped) await new Promise<void>((r) => this.directRoom.push(r));
+  }
+
+  private pumpDirect(): void {
+    while (this.directRuns < this.config.dispatch.loops && this.direct.length) {
+      const chunk = this.direct.splice(0, this.config.dispatch.batchSize);
+      for (const r of this.directRoom.splice(0)) r();
+      this.directRuns++;
+      // A row that waited here past half its lease is not sent: rule 3 may take it any time now.
+      const fresh = chunk.filter((c) => Date.now() - c.at < this.config.dispatch.leaseMs / 2).map((c) => c.row);
+      if (fresh.length < chunk.length) this.logger.warn({ count: chunk.length - fresh.length }, 'claimed messages waited past half their lease; left to the orphan rule');
+      void this.sendAndRecord(fresh)
+        .catch((err: unknown) => this.logger.error({ err, count: fresh.length }, 'sending claimed messages failed; the orphan rule reconciles them'))
+        .finally(() => {
+          this.directRuns--;
+          this.pumpDirect();
+          if (!this.directRuns && !this.direct.length) for (const r of this.directIdle.splice(0)) r();
+        });
+    }
+  }
+
+  private countryBlock(recipient: string, branch: BranchContext): string | null {
+    const country = parsePhoneNumberFromString(recipient)?.country;
+    const allowed = branch.settings.allowedCountries ?? [branch.country];
+    if (country && allowed.includes(country as CountryCode)) return null;
+    return `SMS to ${country ?? 'unknown country'} is not in the branch's allowed countries (${allowed.join(', ')})`;
   }
 
   private async claim(m: EntityManager): Promise<Decision[]> {
@@ -204,10 +328,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         }
       }
       if (row.channel === 'SMS') {
-        const country = parsePhoneNumberFromString(row.recipient)?.country;
-        const allowed = branch.settings.allowedCountries ?? [branch.country];
-        if (!country || !allowed.includes(country as CountryCode)) {
-          decisions.push({ row, action: 'block', reason: 'COUNTRY_NOT_ALLOWED', message: `SMS to ${country ?? 'unknown country'} is not in the branch's allowed countries (${allowed.join(', ')})` });
+        const blocked = this.countryBlock(row.recipient, branch);
+        if (blocked) {
+          decisions.push({ row, action: 'block', reason: 'COUNTRY_NOT_ALLOWED', message: blocked });
           continue;
         }
         // Counted once, on the first claim; a retry of the same message is not a new SMS.
@@ -220,7 +343,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       decisions.push({ row, action: 'send' });
     }
-    for (const [branchId, list] of smsByBranch) {
+    // In branch order (as claimOnInsert): two claims never wait on each other's usage rows crosswise.
+    for (const branchId of [...smsByBranch.keys()].sort()) {
+      const list = smsByBranch.get(branchId)!;
       decisions.push(...(await this.applyDailyLimit(m, branchOf(list[0]), branchId, list, now)));
     }
     await this.applyClaim(m, decisions);
@@ -249,22 +374,28 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** The per-branch daily SMS cap, counted on the branch's local day under a row lock. */
   private async applyDailyLimit(m: EntityManager, branch: BranchContext, branchId: string, rows: ClaimRow[], now: Date): Promise<Decision[]> {
+    const room = await this.takeDailySms(m, branch, branchId, rows.length, now);
+    return rows.map((row, i) =>
+      i < room
+        ? { row, action: 'send' as const }
+        : { row, action: 'block' as const, reason: 'DAILY_SMS_LIMIT_REACHED', message: `The branch's daily SMS limit (${branch.settings.dailySmsLimit}) is reached` },
+    );
+  }
+
+  /** Takes up to `wanted` SMS from the branch's count for its local day, under the row's lock; returns how many it took. */
+  private async takeDailySms(m: EntityManager, branch: BranchContext, branchId: string, wanted: number, now: Date): Promise<number> {
     const day = DateTime.fromJSDate(now, { zone: branch.timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
     // Exclusive from the start (INSERT IGNORE would take a shared lock on an existing row, and two
     // claims upgrading their shared locks at once deadlock).
     await m.query('INSERT INTO sms_usage (branch_id, day, sent) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE sent = sent', [branchId, day]);
     const [usage]: { sent: number }[] = await m.query('SELECT sent FROM sms_usage WHERE branch_id = ? AND day = ? FOR UPDATE', [branchId, day]);
     const room = Math.max(0, branch.settings.dailySmsLimit - Number(usage?.sent ?? 0));
-    const taken = rows.slice(0, room);
-    if (taken.length) await m.query('UPDATE sms_usage SET sent = sent + ? WHERE branch_id = ? AND day = ?', [taken.length, branchId, day]);
-    if (rows.length > room) {
-      this.logger.warn({ branchId, limit: branch.settings.dailySmsLimit, blocked: rows.length - room }, 'daily SMS limit reached; messages blocked');
+    const taken = Math.min(room, wanted);
+    if (taken) await m.query('UPDATE sms_usage SET sent = sent + ? WHERE branch_id = ? AND day = ?', [taken, branchId, day]);
+    if (wanted > room) {
+      this.logger.warn({ branchId, limit: branch.settings.dailySmsLimit, blocked: wanted - room }, 'daily SMS limit reached; messages blocked');
     }
-    return rows.map((row, i) =>
-      i < room
-        ? { row, action: 'send' as const }
-        : { row, action: 'block' as const, reason: 'DAILY_SMS_LIMIT_REACHED', message: `The branch's daily SMS limit (${branch.settings.dailySmsLimit}) is reached` },
-    );
+    return taken;
   }
 
   private async applyClaim(m: EntityManager, decisions: Decision[]): Promise<void> {
@@ -391,4 +522,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
     }
   }
+}
+
+function missingRow(idempotencyKey: string): never {
+  throw new Error(`message ${idempotencyKey} was just inserted but is not there`);
 }

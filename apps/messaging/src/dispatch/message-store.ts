@@ -30,11 +30,21 @@ export interface NewMessage {
   segments?: number | null;
   encoding?: string | null;
   notBefore?: Date;
+  /**
+   * Claimed as it is queued (Dispatcher.claimOnInsert): inserted SENDING with its lease (and
+   * counted as a first attempt), or BLOCKED; without it the row is QUEUED for the dispatcher.
+   */
+  claim?: { status: 'SENDING'; leaseUntil: Date } | { status: 'BLOCKED'; reason: string; message: string };
 }
 
 /** Queues messages for the dispatcher inside the caller's transaction; duplicates are ignored. */
 export async function enqueueMessages(m: EntityManager, messages: NewMessage[]): Promise<number> {
-  if (!messages.length) return 0;
+  return (await insertMessages(m, messages)).affectedRows ?? 0;
+}
+
+/** `enqueueMessages` with the database's whole answer (affected rows, duplicates and warnings in `info`). */
+export async function insertMessages(m: EntityManager, messages: NewMessage[]): Promise<{ affectedRows?: number; info?: string; warningStatus?: number }> {
+  if (!messages.length) return { affectedRows: 0 };
   const now = new Date();
   const rows = messages.map((x) => [
     x.businessId,
@@ -53,17 +63,21 @@ export async function enqueueMessages(m: EntityManager, messages: NewMessage[]):
     x.html ?? null,
     x.segments ?? null,
     x.encoding ?? null,
-    'QUEUED',
+    x.claim?.status ?? 'QUEUED',
+    x.claim?.status === 'BLOCKED' ? x.claim.reason : null,
+    x.claim?.status === 'BLOCKED' ? x.claim.message.slice(0, 500) : null,
+    x.claim?.status === 'SENDING' ? 1 : 0,
+    x.claim?.status === 'SENDING' ? x.claim.leaseUntil : null,
+    x.claim?.status === 'SENDING' ? now : null,
     x.notBefore ?? now,
     now,
     now,
   ]);
-  const result: { affectedRows: number } = await m.query(
+  return m.query(
     `INSERT IGNORE INTO message (business_id, branch_id, client_id, booking_key, appointment_id, campaign_id, kind, channel, priority, idempotency_key,
-       recipient, subject, body, html, segments, encoding, status, not_before, created_at, updated_at) VALUES ?`,
+       recipient, subject, body, html, segments, encoding, status, status_reason, error_message, attempts, lease_until, first_claimed_at, not_before, created_at, updated_at) VALUES ?`,
     [rows],
   );
-  return result.affectedRows;
 }
 
 /** A derived table of literal rows (`SELECT ? a, ? b UNION ALL ...`) that MySQL 8 and MariaDB both accept. */

@@ -21,8 +21,24 @@ import type { DataSource, EntityManager } from 'typeorm';
  * handling the run at once is the same as handling its events one after the other.
  */
 export type BulkHandlers = {
-  [T in EventType]?: { handle: (events: DomainEvent<T>[], m: EntityManager) => Promise<void>; keys: (event: DomainEvent<T>) => string[] };
+  [T in EventType]?: { handle: (events: DomainEvent<T>[], m: EntityManager, batch: BatchScope) => Promise<void>; keys: (event: DomainEvent<T>) => string[] };
 };
+
+/** What a bulk handler may do beyond its transaction. */
+export interface BatchScope {
+  /** Whether the handler may take its fast path (off when the batch is redone after a FastPathConflict). */
+  fastPath: boolean;
+  /** Work to run once the batch committed and was acked (awaited before the batch's slot frees, so it paces the consumer). */
+  afterCommit(work: () => Promise<void>): void;
+}
+
+/** Thrown by a bulk handler whose fast path does not apply to this batch: the batch is rolled back and redone without it. */
+export class FastPathConflict extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'FastPathConflict';
+  }
+}
 
 interface Pending {
   event: DomainEvent;
@@ -150,12 +166,15 @@ export class BatchingEventConsumer {
   private async process(batch: Pending[]): Promise<void> {
     const { dataSource, logger, spec } = this.options;
     let careful = false;
+    let fastPath = true;
     for (let attempt = 0; ; attempt++) {
       try {
         const timer = batchSeconds.startTimer();
+        const after: (() => Promise<void>)[] = [];
+        const scope: BatchScope = { fastPath, afterCommit: (work) => after.push(work) };
         // READ COMMITTED: no gap locks, so concurrent batches inserting neighbouring rows (new
         // reminders, messages) do not deadlock; unique keys still make every insert once-only.
-        const fresh = await dataSource.transaction('READ COMMITTED', (m) => this.handleBatch(m, batch, careful));
+        const fresh = await dataSource.transaction('READ COMMITTED', (m) => this.handleBatch(m, batch, careful, scope));
         timer();
         batchSizes.observe(batch.length);
         for (const item of batch) {
@@ -163,8 +182,14 @@ export class BatchingEventConsumer {
           item.resolve('ack');
         }
         if (fresh.size) this.options.afterCommit?.();
+        for (const work of after) await work().catch((err: unknown) => logger.error({ err }, 'after-commit work of an event batch failed'));
         return;
       } catch (err) {
+        if (fastPath && err instanceof FastPathConflict) {
+          logger.debug({ reason: err.message, events: batch.length }, 'event batch redone without its fast path');
+          fastPath = false;
+          continue;
+        }
         if (!careful && isDuplicateKey(err)) {
           // A redelivery of an event already handled: look the inbox up first this time.
           careful = true;
@@ -183,7 +208,7 @@ export class BatchingEventConsumer {
   }
 
   /** The inbox for the whole batch, then the handlers in delivery order (runs of bulk-handled events at once). Returns the events handled now. */
-  private async handleBatch(m: EntityManager, batch: Pending[], careful: boolean): Promise<Set<Pending>> {
+  private async handleBatch(m: EntityManager, batch: Pending[], careful: boolean, scope: BatchScope): Promise<Set<Pending>> {
     const { consumer, handlers, bulk } = this.options;
     const byId = new Map<string, Pending>();
     for (const item of batch) if (!byId.has(item.event.id)) byId.set(item.event.id, item);
@@ -201,7 +226,7 @@ export class BatchingEventConsumer {
     let runType: EventType | undefined;
     const runKeys = new Set<string>();
     const flush = async () => {
-      if (run.length && runType) await (bulk[runType]!.handle as (events: DomainEvent[], m: EntityManager) => Promise<void>)(run, m);
+      if (run.length && runType) await (bulk[runType]!.handle as (events: DomainEvent[], m: EntityManager, batch: BatchScope) => Promise<void>)(run, m, scope);
       run = [];
       runType = undefined;
       runKeys.clear();

@@ -51,7 +51,7 @@ class CoreEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShu
       handlers,
       bulk: {
         'booking.confirmed': {
-          handle: (events, m) => confirmBookings(m, events, links),
+          handle: (events, m, batch) => confirmBookings(m, events, links, { dispatcher: this.dispatcher, scope: batch }),
           keys: (e) => [`b:${e.data.bookingId}`, `c:${e.data.clientId}`],
         },
       },

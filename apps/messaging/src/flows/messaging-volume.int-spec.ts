@@ -2,6 +2,7 @@ import { createEvent, DOMAIN_EVENTS_EXCHANGE } from '@chairbook/contracts';
 import { publishRaw, queryDatabase, queueDepth, waitFor } from '@chairbook/testing';
 import amqplib from 'amqplib';
 import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
 import { appointment, contact, newId, salonEvents } from '../test-support/events';
 import { FakeCoreApi } from '../test-support/fake-core-api';
 import { FakeTwilio } from '../test-support/fake-twilio';
@@ -207,4 +208,38 @@ describe('messaging at volume: a campaign and a burst of bookings', () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as { details: Record<string, unknown> }).details['deadLetters']).toEqual({ status: 'up', queue: dlq, depth: 1 });
   }, 120_000);
+
+  it('sends a confirmation once when its booking is confirmed again under another event id (the fast path steps aside)', async () => {
+    const before = twilio.messages.length;
+    // Claimed as they are queued, confirmations go out without the dispatcher's claim; a
+    // booking confirmed twice (two event ids, same booking and time) queues one message, sent once,
+    // whether the copy comes in the same burst or after the first was sent.
+    const events = Array.from({ length: 20 }, (_, i) => confirmed(BURST + 100 + i));
+    const copy = (e: (typeof events)[number]) => ({ ...e, id: randomUUID() });
+    const connection = await amqplib.connect(messaging.rabbitUrl);
+    const channel = await connection.createConfirmChannel();
+    const publish = (e: { type: string }) => channel.publish(DOMAIN_EVENTS_EXCHANGE, e.type, Buffer.from(JSON.stringify(e)), { persistent: true });
+    events.forEach((e, i) => {
+      publish(e);
+      if (i === 5) publish(copy(events[2]));
+    });
+    await channel.waitForConfirms();
+    await waitFor(() => twilio.messages.length >= before + events.length, { timeoutMs: 60_000, what: 'the burst confirmed' });
+    publish(copy(events[7]));
+    await channel.waitForConfirms();
+    await connection.close();
+    const [inbox] = await queryDatabase<{ n: number }>(messaging.database, 'SELECT COUNT(*) AS n FROM inbox_event WHERE event_id IN (?)', [events.map((e) => e.id)]);
+    expect(Number(inbox.n)).toBe(events.length);
+    await waitFor(async () => Number((await queryDatabase<{ n: number }>(messaging.database, "SELECT COUNT(*) AS n FROM inbox_event WHERE type = 'booking.confirmed'"))[0].n) === BURST + events.length + 2, {
+      what: 'both copies handled',
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const sms = twilio.messages.slice(before);
+    expect(sms).toHaveLength(events.length);
+    expect(new Set(sms.map((m) => m.to)).size).toBe(events.length);
+    const rows = await queryDatabase<{ status: string; n: number }>(messaging.database, 'SELECT status, COUNT(*) AS n FROM message WHERE recipient IN (?) GROUP BY status', [
+      events.map((e) => e.data.client.mobile),
+    ]);
+    expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['SENT', events.length]]);
+  }, 90_000);
 });
