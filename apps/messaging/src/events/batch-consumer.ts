@@ -1,18 +1,20 @@
-import { DomainEvent, EventContractError, EventType, parseEvent } from '@chairbook/contracts';
+import { DomainEvent, EventType } from '@chairbook/contracts';
 import {
+  consumedEvents,
   EventHandlers,
   handleOnce,
   HandlerOutcome,
   isTransientDbError,
   QueueSpec,
   RabbitMqClient,
+  parseReceivedEvent,
   ReceivedMessage,
   REQUEST_ID_HEADER,
   requestIdFrom,
   runWithRequestContext,
 } from '@chairbook/platform';
 import type { Logger } from 'pino';
-import { Counter, Histogram, register } from 'prom-client';
+import { Histogram, register } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -48,13 +50,6 @@ interface Pending {
 }
 
 // The same series as the platform's per-event consumer, so dashboards and alarms see one metric.
-const consumed = (() => {
-  const existing = register.getSingleMetric('events_consumed_total');
-  return (
-    (existing as Counter<'queue' | 'type' | 'outcome'> | undefined) ??
-    new Counter({ name: 'events_consumed_total', help: 'Domain events received, by outcome (processed, duplicate, dead_lettered, retried)', labelNames: ['queue', 'type', 'outcome'] })
-  );
-})();
 
 const batchSizes = (() => {
   const existing = register.getSingleMetric('messaging_event_batch_size');
@@ -117,15 +112,8 @@ export class BatchingEventConsumer {
 
   private receive(message: ReceivedMessage): Promise<HandlerOutcome> {
     const { spec, logger } = this.options;
-    let event: DomainEvent;
-    try {
-      event = parseEvent(JSON.parse(message.content.toString('utf8')));
-    } catch (err) {
-      const reason = err instanceof EventContractError ? err.message : 'body is not JSON';
-      logger.error({ queue: spec.queue, routingKey: message.routingKey, messageId: message.messageId, reason }, 'dead-lettering a message that breaks its contract');
-      consumed.inc({ queue: spec.queue, type: message.routingKey, outcome: 'dead_lettered' });
-      return Promise.resolve('dead-letter');
-    }
+    const event = parseReceivedEvent(message, spec, logger);
+    if (!event) return Promise.resolve('dead-letter');
     return new Promise<HandlerOutcome>((resolve) => {
       this.pending.push({ event, requestId: requestIdFrom(message.headers[REQUEST_ID_HEADER]), deliveryCount: message.deliveryCount, resolve });
       // Deliveries parsed from one socket read arrive in one tick: let them join one batch.
@@ -178,7 +166,7 @@ export class BatchingEventConsumer {
         timer();
         batchSizes.observe(batch.length);
         for (const item of batch) {
-          consumed.inc({ queue: spec.queue, type: item.event.type, outcome: fresh.has(item) ? 'processed' : 'duplicate' });
+          consumedEvents.inc({ queue: spec.queue, type: item.event.type, outcome: fresh.has(item) ? 'processed' : 'duplicate' });
           item.resolve('ack');
         }
         if (fresh.size) this.options.afterCommit?.();
@@ -259,7 +247,7 @@ export class BatchingEventConsumer {
           const result = await handleOnce(dataSource, consumer, item.event, async (m) => {
             if (handler) await handler(item.event, m);
           });
-          consumed.inc({ queue: spec.queue, type: item.event.type, outcome: result });
+          consumedEvents.inc({ queue: spec.queue, type: item.event.type, outcome: result });
           if (result === 'processed') this.options.afterCommit?.();
           item.resolve('ack');
           return;
@@ -279,7 +267,7 @@ export class BatchingEventConsumer {
   private fail(item: Pending, err: unknown): void {
     const { logger, spec } = this.options;
     logger.error({ err, eventId: item.event.id, type: item.event.type, deliveryCount: item.deliveryCount }, 'event handler failed; requeueing');
-    consumed.inc({ queue: spec.queue, type: item.event.type, outcome: 'retried' });
+    consumedEvents.inc({ queue: spec.queue, type: item.event.type, outcome: 'retried' });
     item.resolve('retry');
   }
 }

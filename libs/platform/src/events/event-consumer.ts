@@ -11,7 +11,8 @@ export type EventHandlers = {
   [T in EventType]?: (event: DomainEvent<T>, manager: EntityManager) => Promise<void>;
 };
 
-const consumed = (() => {
+/** Shared by every consumer of domain events (this one and messaging's batching consumer). */
+export const consumedEvents = (() => {
   const existing = register.getSingleMetric('events_consumed_total');
   return (
     (existing as Counter<'queue' | 'type' | 'outcome'> | undefined) ??
@@ -22,6 +23,21 @@ const consumed = (() => {
     })
   );
 })();
+
+/**
+ * The event a message carries, checked against its contract; undefined (logged and counted) when
+ * it breaks it: such a message can never succeed, so the caller dead-letters it at once.
+ */
+export function parseReceivedEvent(message: ReceivedMessage, spec: QueueSpec, logger: Logger): DomainEvent | undefined {
+  try {
+    return parseEvent(JSON.parse(message.content.toString('utf8')));
+  } catch (err) {
+    const reason = err instanceof EventContractError ? err.message : 'body is not JSON';
+    logger.error({ queue: spec.queue, routingKey: message.routingKey, messageId: message.messageId, reason }, 'dead-lettering a message that breaks its contract');
+    consumedEvents.inc({ queue: spec.queue, type: message.routingKey, outcome: 'dead_lettered' });
+    return undefined;
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,15 +60,8 @@ export async function consumeDomainEvents(options: {
 }): Promise<void> {
   const { client, dataSource, consumer, spec, handlers, logger } = options;
   await client.consume(spec, async (message: ReceivedMessage): Promise<HandlerOutcome> => {
-    let event: DomainEvent;
-    try {
-      event = parseEvent(JSON.parse(message.content.toString('utf8')));
-    } catch (err) {
-      const reason = err instanceof EventContractError ? err.message : 'body is not JSON';
-      logger.error({ queue: spec.queue, routingKey: message.routingKey, messageId: message.messageId, reason }, 'dead-lettering a message that breaks its contract');
-      consumed.inc({ queue: spec.queue, type: message.routingKey, outcome: 'dead_lettered' });
-      return 'dead-letter';
-    }
+    const event = parseReceivedEvent(message, spec, logger);
+    if (!event) return 'dead-letter';
     const handler = handlers[event.type] as ((e: DomainEvent, m: EntityManager) => Promise<void>) | undefined;
     const requestId = requestIdFrom(message.headers[REQUEST_ID_HEADER]);
     return runWithRequestContext({ requestId }, async () => {
@@ -61,7 +70,7 @@ export async function consumeDomainEvents(options: {
           const result = await handleOnce(dataSource, consumer, event, async (manager) => {
             if (handler) await handler(event, manager);
           });
-          consumed.inc({ queue: spec.queue, type: event.type, outcome: result });
+          consumedEvents.inc({ queue: spec.queue, type: event.type, outcome: result });
           return 'ack';
         } catch (err) {
           if (isTransientDbError(err) && !options.isStopping?.()) {
@@ -70,7 +79,7 @@ export async function consumeDomainEvents(options: {
             continue;
           }
           logger.error({ err, eventId: event.id, type: event.type, deliveryCount: message.deliveryCount }, 'event handler failed; requeueing');
-          consumed.inc({ queue: spec.queue, type: event.type, outcome: 'retried' });
+          consumedEvents.inc({ queue: spec.queue, type: event.type, outcome: 'retried' });
           return 'retry';
         }
       }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { toMajor } from '../../shared/money';
+import type { ClientRow as ClientViewRow } from '../clients/client.view';
 import { addDays, localDateTime } from '../../shared/time';
 import { dateOnly } from '../retail/amounts';
 import { milliToRate } from '../retail/tax';
@@ -209,32 +210,8 @@ const CLIENT_COLUMNS = [
   'updated_at',
 ];
 
-interface ClientRow {
-  id: string;
-  first_name: string;
-  last_name: string;
-  mobile: string | null;
-  landline: string | null;
-  email: string | null;
-  gender: string | null;
-  birth_date: Date | string | null;
-  street_address1: string | null;
-  street_address2: string | null;
-  city: string | null;
-  state: string | null;
-  postal_code: string | null;
-  country: string | null;
-  sms_reminder_consent: number;
-  email_reminder_consent: number;
-  sms_marketing_consent: number;
-  email_marketing_consent: number;
-  loyalty_points: number;
-  creating_branch_id: string | null;
-  banned: number;
-  archived: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** The client columns the export reads: the client's own row type, without what it leaves out. */
+type ClientRow = Omit<ClientViewRow, 'business_id' | 'notes' | 'external_id' | 'preferred_staff_id' | 'version'>;
 
 /** The business's clients, optionally those changed between two local dates of the branch. */
 function clients(job: ExportJob, branch: BranchInfo): Producer {
