@@ -1,10 +1,9 @@
-import { createEvent, DOMAIN_EVENTS_EXCHANGE } from '@chairbook/contracts';
 import { publishRaw, queryDatabase, waitFor } from '@chairbook/testing';
-import amqplib from 'amqplib';
-import { appointment, contact, newId, salonEvents } from '../test-support/events';
+import { salonEvents } from '../test-support/events';
 import { FakeCoreApi } from '../test-support/fake-core-api';
 import { deliveryCounts, formatCounts } from '../test-support/fault-counts';
 import { FakeTwilio } from '../test-support/fake-twilio';
+import { bringRemindersDue, publishBookingBurst, waitForBookingsHandled } from '../test-support/reminder-burst';
 import { MessagingHarness, startMessaging } from '../test-support/messaging-harness';
 
 const BURST = Number(process.env['REMINDER_BURST'] ?? 10_000);
@@ -70,21 +69,7 @@ describe(`reminder burst of ${BURST}: broker cut during the bookings, database c
     const expected = Array.from({ length: BURST }, (_, i) => mobile(i));
 
     // Phase 1: the bookings, with the broker cut mid-burst.
-    const connection = await amqplib.connect(messaging.rabbitUrl);
-    const channel = await connection.createConfirmChannel();
-    for (let i = 0; i < BURST; i++) {
-      const bookingId = newId();
-      const clientId = newId();
-      const e = createEvent(
-        'booking.confirmed',
-        { bookingId, clientId, source: 'API', client: contact({ mobile: mobile(i), email: null }), appointments: [appointment(start, { bookingId, clientId })] },
-        { businessId: salon.businessId, branchId: salon.branchId },
-      );
-      channel.publish(DOMAIN_EVENTS_EXCHANGE, e.type, Buffer.from(JSON.stringify(e)), { persistent: true });
-      if (i % 500 === 499) await channel.waitForConfirms();
-    }
-    await channel.waitForConfirms();
-    await connection.close();
+    await publishBookingBurst(messaging.rabbitUrl, salon, start, BURST, mobile);
     const published = Date.now();
 
     await waitFor(() => count(isConfirmation) >= BURST / 4, { timeoutMs: 120_000, what: 'a quarter of the confirmations' });
@@ -93,21 +78,11 @@ describe(`reminder burst of ${BURST}: broker cut during the bookings, database c
     await new Promise((r) => setTimeout(r, 3_000));
     await messaging.brokerProxy!.restore();
 
-    await waitFor(async () => Number((await sql<{ n: number }>("SELECT COUNT(*) AS n FROM inbox_event WHERE type = 'booking.confirmed'"))[0].n) >= BURST, {
-      timeoutMs: 240_000,
-      intervalMs: 250,
-      what: `all ${BURST} bookings handled`,
-    });
+    await waitForBookingsHandled(sql, BURST);
     const consumed = Date.now();
     await waitFor(() => count(isConfirmation) >= BURST, { timeoutMs: 120_000, intervalMs: 250, what: 'every confirmation at the provider' });
-    // The clock moves on to two seconds before the reminders' time (the whole schedule shifts
-    // back by the same amount): all of them fall due at once.
-    const [{ pending }] = await sql<{ pending: number }>("SELECT COUNT(*) AS pending FROM reminder WHERE status = 'PENDING'");
-    expect(Number(pending)).toBe(BURST);
-    const shiftMs = start.getTime() - 24 * 3600_000 - Date.now() - 2_000;
-    await sql('UPDATE booking_appointment SET start_at = start_at - INTERVAL ? MICROSECOND, end_at = end_at - INTERVAL ? MICROSECOND', [shiftMs * 1000, shiftMs * 1000]);
-    await sql("UPDATE reminder SET due_at = due_at - INTERVAL ? MICROSECOND WHERE status = 'PENDING'", [shiftMs * 1000]);
-    const due = Date.now() + 2_000;
+    const { due, pending } = await bringRemindersDue(sql, start);
+    expect(pending).toBe(BURST);
 
     // Phase 2: every reminder falls due at once; the database goes away in the middle of it.
     await waitFor(() => count(isReminder) >= BURST / 4, { timeoutMs: 120_000, intervalMs: 100, what: 'a quarter of the reminders' });
