@@ -81,11 +81,14 @@ export class StatefulStack extends ChairbookStack {
 
     const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
       engine: this.engine(),
-      description: 'Chairbook: slow query log for the "which queries push IOPS" question',
+      description: 'Chairbook: slow query log for the "which queries push IOPS" question; triggers without SUPER',
       parameters: {
         slow_query_log: '1',
         long_query_time: '1',
         log_output: 'FILE',
+        // core-api's migrations create triggers (the calendar version); with binary logging on,
+        // a user without SUPER (Aurora's admin has none) may only create them with this set.
+        log_bin_trust_function_creators: '1',
       },
     });
 

@@ -3,6 +3,7 @@ import { Scheduling1764000300000 } from './1764000300000-scheduling';
 import { Retail1764000500000 } from './1764000500000-retail';
 import { ReportIndexes1764000500100 } from './1764000500100-report-indexes';
 import { RateLimitWindow1764000600000 } from './1764000600000-rate-limit-window';
+import { CalendarVersion1764000700000 } from './1764000700000-calendar-version';
 
 /** Every migration, in order. Listed as classes (not globs) so the bundled app finds them. */
 export const coreMigrations = [
@@ -11,4 +12,5 @@ export const coreMigrations = [
   Retail1764000500000,
   ReportIndexes1764000500100,
   RateLimitWindow1764000600000,
+  CalendarVersion1764000700000,
 ];

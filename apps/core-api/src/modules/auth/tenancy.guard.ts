@@ -1,6 +1,7 @@
 import { ApiError } from '@chairbook/platform';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BRANCH_WITH_CALENDAR_VERSION } from '../branches/branch.view';
 import type { Principal } from './principal';
 
 /**
@@ -59,7 +60,7 @@ export class TenancyGuard implements CanActivate {
 
   /** The branch is read whole and kept on the request (see TenantBranch): handlers need not read it again. */
   private async branch(request: TenancyRequest, id: string, businessId: string): Promise<boolean> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query('SELECT * FROM branch WHERE id = ? AND business_id = ?', [id, businessId]);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(BRANCH_WITH_CALENDAR_VERSION, [id, businessId]);
     if (rows.length) request.tenantBranch = rows[0];
     return rows.length > 0;
   }

@@ -28,7 +28,13 @@ export interface BranchRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  /** The business's calendar version (see the calendar_version migration), when read with it (BRANCH_WITH_CALENDAR_VERSION); null before any change. */
+  calendar_version?: string | number | null;
 }
+
+/** The branch row and its business's calendar version, by `id` and `business_id`. */
+export const BRANCH_WITH_CALENDAR_VERSION =
+  'SELECT b.*, cv.version AS calendar_version FROM branch b LEFT JOIN calendar_version cv ON cv.business_id = b.business_id WHERE b.id = ? AND b.business_id = ?';
 
 export type OpeningHoursMap = Partial<Record<Weekday, { startTime: string; endTime: string }[]>>;
 

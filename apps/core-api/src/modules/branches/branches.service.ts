@@ -9,7 +9,7 @@ import { explainFailedUpdate } from '../../shared/http/versioning';
 import { normalizePhone } from '../../shared/phone';
 import { DEFAULT_OPENING_HOURS } from '../business/use-cases/create-business/create-business.command';
 import { CreateBranchDto, OpeningHoursDto, UpdateBranchDto } from './dto/branch.dto';
-import { BranchRow, branchView, OpeningHoursMap } from './branch.view';
+import { BRANCH_WITH_CALENDAR_VERSION, BranchRow, branchView, OpeningHoursMap } from './branch.view';
 
 function toOpeningHoursMap(list: OpeningHoursDto[]): OpeningHoursMap {
   const map: OpeningHoursMap = {};
@@ -41,7 +41,7 @@ export class BranchesService {
   ) {}
 
   async require(businessId: string, branchId: string, manager: EntityManager = this.dataSource.manager): Promise<BranchRow> {
-    const rows: BranchRow[] = await manager.query('SELECT * FROM branch WHERE id = ? AND business_id = ?', [branchId, businessId]);
+    const rows: BranchRow[] = await manager.query(BRANCH_WITH_CALENDAR_VERSION, [branchId, businessId]);
     if (!rows.length) throw ApiError.notFound('Branch');
     return rows[0];
   }

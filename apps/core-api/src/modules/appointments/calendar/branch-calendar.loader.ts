@@ -2,8 +2,10 @@ import { ApiError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClientCalendar, Interval, OnlineOptions, ResourceCalendar, ServiceRule, StaffCalendar, StaffQualification } from '../../../scheduling';
+import type { Statement } from '../../../shared/batched-transaction';
 import { BranchRow } from '../../branches/branch.view';
 import { RostersService } from '../../rosters/rosters.service';
+import { CalendarBaseCache } from './calendar-base.cache';
 
 /** The longest an appointment can occupy anyone (12 h service + 4 h buffer): bounds range scans. */
 export const MAX_APPOINTMENT_MS = 16 * 3_600_000;
@@ -39,9 +41,21 @@ export interface CalendarBase {
   blocked: Map<string, Interval[]>;
   roomIds: string[];
   machineIds: string[];
+  /** Every bookable id of the branch (staff not archived, rooms, machines): a booking's references are checked against these. */
+  branchStaffIds: ReadonlySet<string>;
+  branchRoomIds: ReadonlySet<string>;
+  branchMachineIds: ReadonlySet<string>;
   /** The span that busy time is loaded for. */
   span: Interval;
 }
+
+/** The statements that read a calendar load, and how to read their results. */
+export interface CalendarLoadQuery {
+  statements: Statement[];
+  parse(results: unknown[]): CalendarLoad;
+}
+
+const DAY_MS = 86_400_000;
 
 /** What moves with every booking: existing appointments, holds, room use, the client's own time. */
 export interface CalendarLoad {
@@ -79,9 +93,27 @@ export class BranchCalendarLoader {
     private readonly rosters: RostersService,
   ) {}
 
+  private readonly cache = new CalendarBaseCache<CalendarBase>();
+
+  /**
+   * The base for `window` (widened to whole UTC days, so bookings on one day share it). When the
+   * branch row carries its business's calendar version (TenancyGuard and BranchesService.require
+   * read it), the base comes from the cache.
+   */
   async base(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[]): Promise<CalendarBase> {
+    const days = { start: Math.floor(window.start / DAY_MS) * DAY_MS, end: Math.ceil(window.end / DAY_MS) * DAY_MS };
+    const read = () => this.readBase(branch, serviceIds, days, onlyStaffIds);
+    if (branch.calendar_version === undefined) return read();
+    const ids = (list: string[]) => [...new Set(list)].sort().join(',');
+    const key = [branch.id, branch.calendar_version ?? 0, ids(serviceIds), onlyStaffIds ? ids(onlyStaffIds) : '*', days.start, days.end].join('|');
+    const base = await this.cache.get(key, read);
+    // Everything but the branch's own row (read fresh on each request) comes from the cache.
+    return base.branch === branch ? base : { ...base, branch };
+  }
+
+  private async readBase(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[]): Promise<CalendarBase> {
     const uniqueServices = [...new Set(serviceIds)];
-    const [serviceRows, resources, staffRows] = await Promise.all([
+    const [serviceRows, resources, staffRows, bookable] = await Promise.all([
       this.dataSource.query('SELECT * FROM service WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)', [
         branch.business_id,
         branch.id,
@@ -101,6 +133,12 @@ export class BranchCalendarLoader {
           ORDER BY s.first_name, s.last_name, s.id`,
         [branch.business_id, branch.id, uniqueServices],
       ) as Promise<{ id: string; first_name: string; last_name: string; hide_from_online_bookings: number; service_id: string; duration_minutes: number | null; price_minor: number | null }[]>,
+      this.dataSource.query(
+        `SELECT 'S' AS kind, id FROM staff WHERE business_id = ? AND branch_id = ? AND archived = 0
+         UNION ALL SELECT 'R', id FROM room WHERE business_id = ? AND branch_id = ?
+         UNION ALL SELECT 'M', id FROM machine WHERE business_id = ? AND branch_id = ?`,
+        [branch.business_id, branch.id, branch.business_id, branch.id, branch.business_id, branch.id],
+      ) as Promise<{ kind: 'S' | 'R' | 'M'; id: string }[]>,
     ]);
     if (serviceRows.length !== uniqueServices.length) throw ApiError.notFound('Service');
 
@@ -147,6 +185,9 @@ export class BranchCalendarLoader {
       blocked,
       roomIds: [...new Set(services.flatMap((s) => s.roomIds ?? []))],
       machineIds: [...new Set(services.flatMap((s) => s.machineIds ?? []))],
+      branchStaffIds: new Set(bookable.filter((b) => b.kind === 'S').map((b) => b.id)),
+      branchRoomIds: new Set(bookable.filter((b) => b.kind === 'R').map((b) => b.id)),
+      branchMachineIds: new Set(bookable.filter((b) => b.kind === 'M').map((b) => b.id)),
       span,
     };
   }
@@ -156,6 +197,12 @@ export class BranchCalendarLoader {
     options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[]; manager?: EntityManager },
   ): Promise<CalendarLoad> {
     const m = options.manager ?? this.dataSource.manager;
+    const query = this.loadQuery(base, options);
+    return query.parse(await Promise.all(query.statements.map(([sql, params]) => m.query(sql, params as unknown[]))));
+  }
+
+  /** The load's statements, for a caller that sends them with others in one round trip. */
+  loadQuery(base: CalendarBase, options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[] }): CalendarLoadQuery {
     const now = new Date(options.now);
     const from = new Date(base.span.start - MAX_APPOINTMENT_MS);
     const to = new Date(base.span.end);
@@ -171,29 +218,37 @@ export class BranchCalendarLoader {
     if (base.roomIds.length) parts.push(['R', 'a.room_id IN (?)', base.roomIds]);
     if (base.machineIds.length) parts.push(['M', 'a.machine_id IN (?)', base.machineIds]);
     if (options.clientId) parts.push(['C', 'a.client_id = ?', options.clientId]);
-    const [blocks, roomCaps, machineCaps] = await Promise.all([
-      parts.length
-        ? (m.query(
-            parts.map(([part, where]) => `${select(part)} WHERE ${where} AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`).join(' UNION ALL '),
-            parts.flatMap(([, , ids]) => [ids, from, to, now, ...excludeParams]),
-          ) as Promise<(AppointmentBlocks & { part: string })[]>)
-        : Promise.resolve([] as (AppointmentBlocks & { part: string })[]),
-      base.roomIds.length ? (m.query('SELECT id, capacity FROM room WHERE id IN (?)', [base.roomIds]) as Promise<{ id: string; capacity: number }[]>) : Promise.resolve([]),
-      base.machineIds.length ? (m.query('SELECT id, capacity FROM machine WHERE id IN (?)', [base.machineIds]) as Promise<{ id: string; capacity: number }[]>) : Promise.resolve([]),
-    ]);
-    const staffRows = blocks.filter((b) => b.part === 'S');
-    const roomRows = blocks.filter((b) => b.part === 'R');
-    const machineRows = blocks.filter((b) => b.part === 'M');
-    const clientRows = blocks.filter((b) => b.part === 'C');
-    const busy = new Map<string, Interval[]>(staffIds.map((id) => [id, []]));
-    for (const a of staffRows) busy.get(a.staff_id)?.push(...stylistBlocksOf(a));
-    const usage = (rows: AppointmentBlocks[], key: 'room_id' | 'machine_id', id: string) =>
-      rows.filter((a) => a[key] === id).map((a) => ({ start: a.start_at.getTime(), end: a.busy_end_at.getTime() }));
+    const statements: Statement[] = [];
+    if (parts.length) {
+      statements.push([
+        parts.map(([part, where]) => `${select(part)} WHERE ${where} AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`).join(' UNION ALL '),
+        parts.flatMap(([, , ids]) => [ids, from, to, now, ...excludeParams]),
+      ]);
+    }
+    if (base.roomIds.length) statements.push(['SELECT id, capacity FROM room WHERE id IN (?)', [base.roomIds]]);
+    if (base.machineIds.length) statements.push(['SELECT id, capacity FROM machine WHERE id IN (?)', [base.machineIds]]);
     return {
-      busy,
-      rooms: roomCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(roomRows, 'room_id', r.id) })),
-      machines: machineCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(machineRows, 'machine_id', r.id) })),
-      client: options.clientId ? { id: options.clientId, appointments: clientRows.map((a) => ({ start: a.start_at.getTime(), end: a.end_at.getTime() })) } : undefined,
+      statements,
+      parse: (results) => {
+        let next = 0;
+        const blocks = (parts.length ? results[next++] : []) as (AppointmentBlocks & { part: string })[];
+        const roomCaps = (base.roomIds.length ? results[next++] : []) as { id: string; capacity: number }[];
+        const machineCaps = (base.machineIds.length ? results[next++] : []) as { id: string; capacity: number }[];
+        const staffRows = blocks.filter((b) => b.part === 'S');
+        const roomRows = blocks.filter((b) => b.part === 'R');
+        const machineRows = blocks.filter((b) => b.part === 'M');
+        const clientRows = blocks.filter((b) => b.part === 'C');
+        const busy = new Map<string, Interval[]>(staffIds.map((id) => [id, []]));
+        for (const a of staffRows) busy.get(a.staff_id)?.push(...stylistBlocksOf(a));
+        const usage = (rows: AppointmentBlocks[], key: 'room_id' | 'machine_id', id: string) =>
+          rows.filter((a) => a[key] === id).map((a) => ({ start: a.start_at.getTime(), end: a.busy_end_at.getTime() }));
+        return {
+          busy,
+          rooms: roomCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(roomRows, 'room_id', r.id) })),
+          machines: machineCaps.map((r) => ({ id: r.id, capacity: r.capacity, usages: usage(machineRows, 'machine_id', r.id) })),
+          client: options.clientId ? { id: options.clientId, appointments: clientRows.map((a) => ({ start: a.start_at.getTime(), end: a.end_at.getTime() })) } : undefined,
+        };
+      },
     };
   }
 
