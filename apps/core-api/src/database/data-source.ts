@@ -4,7 +4,8 @@ import type { CoreApiConfig } from '../config/core-api.config';
 import { coreMigrations } from './migrations';
 
 export function coreDataSourceOptions(config: CoreApiConfig) {
-  return mysqlDataSourceOptions(config.db, { entities: [OutboxEventEntity], migrations: coreMigrations });
+  // multipleStatements: the booking path sends its transaction in two round trips (BatchedTransaction).
+  return mysqlDataSourceOptions(config.db, { entities: [OutboxEventEntity], migrations: coreMigrations }, { multipleStatements: true });
 }
 
 export function createCoreDataSource(config: CoreApiConfig): DataSource {

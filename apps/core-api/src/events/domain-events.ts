@@ -1,7 +1,8 @@
 import { DomainEvent } from '@chairbook/contracts';
-import { appendToOutbox, OutboxRelay } from '@chairbook/platform';
+import { appendToOutbox, outboxInsert, OutboxRelay } from '@chairbook/platform';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Statement } from '../shared/batched-transaction';
 
 /**
  * The one way core-api emits domain events: they join the caller's transaction through the
@@ -14,6 +15,12 @@ export class DomainEvents {
   /** Call inside the transaction that makes the change. */
   async record(manager: EntityManager, ...events: DomainEvent[]): Promise<void> {
     await appendToOutbox(manager, events);
+  }
+
+  /** The same as a statement, for a transaction sent in batches (BatchedTransaction); none for no events. */
+  statement(...events: DomainEvent[]): Statement[] {
+    const insert = outboxInsert(events);
+    return insert ? [insert] : [];
   }
 
   /** Call after the transaction committed. */

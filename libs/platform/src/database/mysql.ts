@@ -38,6 +38,7 @@ const mysqlDriver = {
 export function mysqlDataSourceOptions(
   db: DatabaseSettings,
   parts: { entities: DataSourceOptions['entities']; migrations: DataSourceOptions['migrations'] },
+  options: { multipleStatements?: boolean } = {},
 ): DataSourceOptions {
   return {
     type: 'mysql',
@@ -58,6 +59,9 @@ export function mysqlDataSourceOptions(
     migrations: parts.migrations,
     poolSize: db.poolSize,
     connectTimeout: db.connectTimeoutMs,
+    // Off unless a service batches statements into one round trip (values are still escaped
+    // one by one; only whole statements are joined).
+    multipleStatements: options.multipleStatements ?? false,
     extra: {
       enableKeepAlive: true,
       // When the database is slow, requests queue for a connection; past this many they fail

@@ -7,13 +7,23 @@ import { RabbitMqClient } from '../rabbitmq/rabbitmq-client';
 
 /** Adds events to the outbox inside the caller's transaction. */
 export async function appendToOutbox(manager: EntityManager, events: DomainEvent[]): Promise<void> {
-  if (!events.length) return;
+  const insert = outboxInsert(events);
+  if (insert) await manager.query(insert[0], insert[1]);
+}
+
+/**
+ * The outbox INSERT for `events` as a statement and its parameters (undefined for none), for a
+ * caller that sends it with the rest of its transaction in one round trip. One plain multi-row
+ * INSERT, seq in the events' order (the entity insert read every row back).
+ */
+export function outboxInsert(events: DomainEvent[]): [sql: string, params: unknown[]] | undefined {
+  if (!events.length) return undefined;
   const requestId = currentRequestId() ?? null;
   const now = new Date();
-  // One plain multi-row INSERT (seq in the events' order); the entity insert read every row back.
-  await manager.query('INSERT INTO outbox_event (event_id, type, payload, request_id, created_at, published_at, attempts, last_error) VALUES ?', [
-    events.map((event) => [event.id, event.type, JSON.stringify(event), requestId, now, null, 0, null]),
-  ]);
+  return [
+    'INSERT INTO outbox_event (event_id, type, payload, request_id, created_at, published_at, attempts, last_error) VALUES ?',
+    [events.map((event) => [event.id, event.type, JSON.stringify(event), requestId, now, null, 0, null])],
+  ];
 }
 
 export interface OutboxRelayOptions {

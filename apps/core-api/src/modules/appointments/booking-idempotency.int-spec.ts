@@ -65,10 +65,11 @@ describe('Idempotency-Key on bookings (real MariaDB)', () => {
   it('runs a retry at once when the first attempt failed before committing (no claim left behind)', async () => {
     const client = await newClient('Rolled');
     const body = bookingBody(client, [[salon.services.cut, salon.staff.aoife, at('10:00')]]);
-    // The database goes inside the transaction, after the key was claimed: everything rolls back.
-    jest.spyOn(events, 'record').mockRejectedValueOnce(Object.assign(new ApiError(503, 'SERVICE_UNAVAILABLE', 'A dependency is unavailable'), { retryAfterSeconds: 1 }));
+    // A statement fails in the last batch, after the key was claimed and the booking rows were
+    // inserted in the same round trip, before COMMIT: everything rolls back.
+    jest.spyOn(events, 'statement').mockReturnValueOnce([['SELECT * FROM table_that_is_not_there']]);
     const first = await salon.owner.post(`${salon.owner.branch}/booking`, body, { 'idempotency-key': 'rolled-back-1' });
-    expect(first.status).toBe(503);
+    expect(first.status).toBe(500);
     expect(await bookingsOf(client)).toBe(0);
     const [claim] = await queryDatabase(api.database, "SELECT * FROM idempotency_key WHERE idem_key = 'rolled-back-1'");
     expect(claim).toBeUndefined();

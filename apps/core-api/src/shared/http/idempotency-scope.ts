@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Statement } from '../batched-transaction';
 
 export const TTL_MS = 24 * 3_600_000;
 /** A claim made outside a transaction, older than this with no answer, is from a crashed request: a retry may take over. */
@@ -55,15 +56,30 @@ export const IdempotencyScope = {
    * `IdempotencyKeyTaken`: the caller replays its answer) or rolls back (then this one claims it).
    */
   async claim(m: EntityManager): Promise<void> {
+    const insert = this.claimStatements()[0];
+    if (!insert) return;
+    await this.claimed(m, await m.query(insert[0], insert[1] as unknown[]));
+  },
+
+  /**
+   * `claim` for a transaction sent in batches: its first statement (none without a key), sent
+   * first in the first batch; then `claimed` with that statement's result.
+   */
+  claimStatements(): Statement[] {
     const scope = storage.getStore();
-    if (!scope) return;
+    if (!scope) return [];
     scope.answered = false;
     const now = Date.now();
-    const inserted: { affectedRows: number } = await m.query(
-      'INSERT IGNORE INTO idempotency_key (user_id, idem_key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      [scope.userId, scope.key, scope.hash, new Date(now), new Date(now + TTL_MS)],
-    );
-    if (inserted.affectedRows) return;
+    return [
+      ['INSERT IGNORE INTO idempotency_key (user_id, idem_key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [scope.userId, scope.key, scope.hash, new Date(now), new Date(now + TTL_MS)]],
+    ];
+  },
+
+  /** The rest of a claim, given the claim statement's result: takes over an expired or abandoned key, or throws `IdempotencyKeyTaken`. */
+  async claimed(m: EntityManager, inserted: unknown): Promise<void> {
+    const scope = storage.getStore();
+    if (!scope || (inserted as { affectedRows: number }).affectedRows) return;
+    const now = Date.now();
     // An expired key (not yet swept), or a claim abandoned by a request made outside a transaction.
     const reclaimed: { affectedRows: number } = await m.query(
       `UPDATE idempotency_key SET request_hash = ?, status_code = NULL, response_body = NULL, created_at = ?, expires_at = ?
@@ -75,9 +91,21 @@ export const IdempotencyScope = {
 
   /** The last statement of the work's transaction: the answer a retry with the key gets back. */
   async answer(m: EntityManager, body: unknown): Promise<void> {
+    const update = this.answerStatements(body)[0];
+    if (!update) return;
+    await m.query(update[0], update[1] as unknown[]);
+    this.answered();
+  },
+
+  /** `answer` for a transaction sent in batches: the statement (none without a key), then `answered()` once it ran. */
+  answerStatements(body: unknown): Statement[] {
     const scope = storage.getStore();
-    if (!scope) return;
-    await m.query('UPDATE idempotency_key SET status_code = ?, response_body = ? WHERE user_id = ? AND idem_key = ?', [scope.status, JSON.stringify(body ?? null), scope.userId, scope.key]);
-    scope.answered = true;
+    if (!scope) return [];
+    return [['UPDATE idempotency_key SET status_code = ?, response_body = ? WHERE user_id = ? AND idem_key = ?', [scope.status, JSON.stringify(body ?? null), scope.userId, scope.key]]];
+  },
+
+  answered(): void {
+    const scope = storage.getStore();
+    if (scope) scope.answered = true;
   },
 };

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkBooking, effectiveTiming, RefusalCode, ScheduleRequest } from '../../../scheduling';
 import { DomainEvents } from '../../../events/domain-events';
+import { batchedTransaction } from '../../../shared/batched-transaction';
 import { IdempotencyScope } from '../../../shared/http/idempotency-scope';
 import { newId } from '../../../shared/ids';
 import { toMajor, toMinor } from '../../../shared/money';
@@ -12,9 +13,9 @@ import type { Principal } from '../../auth/principal';
 import { BranchesService } from '../../branches/branches.service';
 import { BranchRow } from '../../branches/branch.view';
 import { AppointmentReader, AppointmentRow } from '../appointment.views';
-import { BranchCalendarLoader } from '../calendar/branch-calendar.loader';
+import { BranchCalendarLoader, CalendarBase } from '../calendar/branch-calendar.loader';
 import { CreateBookingDto } from '../dto/booking.dto';
-import { lockRows } from './locking';
+import { lockStatements } from './locking';
 
 /** Refusals that mean "the request was wrong" (400) rather than "the time is taken" (409). */
 const INVALID: ReadonlySet<RefusalCode> = new Set(['STAFF_UNQUALIFIED', 'RESOURCE_NOT_SUITABLE', 'SERVICE_NOT_ONLINE_BOOKABLE', 'STAFF_NOT_ONLINE_BOOKABLE']);
@@ -134,24 +135,29 @@ export class CreateBookingUseCase {
     const clientIds = [...new Set([dto.clientId, ...schedules.map((s) => s.clientId)].filter((c): c is string => !!c))];
     const staffIds = [...new Set(schedules.map((s) => s.staffId))];
     const starts = schedules.map((s) => s.start);
-    // The references and the calendar base are read side by side; a wrong reference is still the answer first.
-    const [references, based] = await Promise.allSettled([
-      this.checkReferences(businessId, branchId, clientIds, staffIds, schedules),
-      this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: Math.min(...starts), end: Math.max(...starts) + 1 }, staffIds),
-    ]);
-    if (references.status === 'rejected') throw references.reason;
-    if (based.status === 'rejected') throw based.reason;
-    const base = based.value;
+    // The calendar base (usually from memory) answers for the services (404 when one is not the
+    // branch's), staff, rooms and machines; clients are checked as they are locked.
+    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: Math.min(...starts), end: Math.max(...starts) + 1 }, staffIds);
+    this.checkReferences(base, schedules);
     const status = dto.bookingStatus ?? 'ACTIVE';
     const bookingId = newId();
     const holdExpiresAt = status === 'RESERVED' ? new Date(now + branch.hold_minutes * 60_000) : null;
 
+    // Two round trips: (begin, the Idempotency-Key's claim, the row locks in their order, the
+    // calendar load) and, once the rules agreed, (the rows, the events, the key's answer, COMMIT).
     const answer = await this.withRetry(() =>
-      this.dataSource.transaction('READ COMMITTED', async (m) => {
-        // The request's Idempotency-Key first (a duplicate waits here), then the rows in their order.
-        await IdempotencyScope.claim(m);
-        const contacts = await lockRows(m, { clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true });
-        const loads = await Promise.all(clientIds.map((clientId) => this.calendar.load(base, { now, clientId, manager: m })));
+      batchedTransaction(this.dataSource, async (tx) => {
+        const claim = IdempotencyScope.claimStatements();
+        const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId });
+        const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId }));
+        const results = await tx.run(...claim, ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
+        // A duplicate request waited on the key's row; it finds the key taken (and replays its answer).
+        if (claim.length) await IdempotencyScope.claimed(tx.manager, results[0]);
+        let next = claim.length;
+        const take = (count: number) => results.slice(next, (next += count));
+        const contacts = lock.parse(take(lock.statements.length));
+        if (contacts.size !== clientIds.length) throw ApiError.notFound('Client');
+        const loads = loadQueries.map((q) => q.parse(take(q.statements.length)));
         const load = loads[0];
         const result = checkBooking({
           branch: { timeZone: branch.time_zone, slotStepMinutes: branch.slot_step_minutes },
@@ -168,10 +174,6 @@ export class CreateBookingUseCase {
         const ts = new Date(now);
         const source = online ? 'ONLINE' : 'API';
         const booking: BookingFields = { status, hold_expires_at: holdExpiresAt, client_id: dto.clientId ?? schedules[0].clientId, note: dto.note ?? null, source };
-        await m.query(
-          'INSERT INTO booking (id, business_id, branch_id, client_id, status, hold_expires_at, source, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [bookingId, businessId, branchId, booking.client_id, status, holdExpiresAt, source, booking.note, principal.userId, ts, ts],
-        );
         // The rows as the database now holds them (column defaults included), with the names and
         // contact details their events carry: nothing is read back.
         const rows: AppointmentRow[] = [];
@@ -227,24 +229,31 @@ export class CreateBookingUseCase {
             currency: branch.currency,
           });
         }
-        await m.query(
-          `INSERT INTO appointment (id, business_id, branch_id, booking_id, client_id, staff_id, service_id, room_id, machine_id, start_at, end_at,
-             busy_end_at, gap_start_at, gap_end_at, state, activation_state, hold_expires_at, staff_request, price_minor, source, created_at, updated_at) VALUES ?`,
-          [
-            rows.map((r) => [
-              r.id, r.business_id, r.branch_id, r.booking_id, r.client_id, r.staff_id, r.service_id, r.room_id, r.machine_id, r.start_at, r.end_at,
-              r.busy_end_at, r.gap_start_at, r.gap_end_at, r.state, r.activation_state, r.hold_expires_at, r.staff_request, r.price_minor, r.source, r.created_at, r.updated_at,
-            ]),
-          ],
-        );
         // The order the reader returns them in (start, then id; ids compare as ascii_bin).
         rows.sort((a, b) => a.start_at.getTime() - b.start_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const events: DomainEvent[] = rows.map((r) => this.reader.event('appointment.booked', r));
         if (status === 'ACTIVE') events.push(this.reader.bookingEvent('booking.confirmed', rows, bookingId));
-        await this.events.record(m, ...events);
-        // The answer commits with the booking: a retry whose first answer was lost gets it back.
         const view = bookingView(bookingId, booking, rows);
-        await IdempotencyScope.answer(m, view);
+        await tx.commit(
+          [
+            'INSERT INTO booking (id, business_id, branch_id, client_id, status, hold_expires_at, source, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [bookingId, businessId, branchId, booking.client_id, status, holdExpiresAt, source, booking.note, principal.userId, ts, ts],
+          ],
+          [
+            `INSERT INTO appointment (id, business_id, branch_id, booking_id, client_id, staff_id, service_id, room_id, machine_id, start_at, end_at,
+               busy_end_at, gap_start_at, gap_end_at, state, activation_state, hold_expires_at, staff_request, price_minor, source, created_at, updated_at) VALUES ?`,
+            [
+              rows.map((r) => [
+                r.id, r.business_id, r.branch_id, r.booking_id, r.client_id, r.staff_id, r.service_id, r.room_id, r.machine_id, r.start_at, r.end_at,
+                r.busy_end_at, r.gap_start_at, r.gap_end_at, r.state, r.activation_state, r.hold_expires_at, r.staff_request, r.price_minor, r.source, r.created_at, r.updated_at,
+              ]),
+            ],
+          ],
+          ...this.events.statement(...events),
+          // The answer commits with the booking: a retry whose first answer was lost gets it back.
+          ...IdempotencyScope.answerStatements(view),
+        );
+        IdempotencyScope.answered();
         return view;
       }),
     );
@@ -259,27 +268,13 @@ export class CreateBookingUseCase {
   }
 
   /**
-   * Every id in the body belongs to this business (and branch): clients, staff (not archived),
-   * services, rooms, machines, counted in one statement; the first kind with a stranger is a 404.
+   * Every staff member, room and machine in the body is one of the branch's (staff not archived),
+   * as the calendar base lists them; services were checked when the base was read. 404 otherwise.
    */
-  private async checkReferences(businessId: string, branchId: string, clientIds: string[], staffIds: string[], schedules: FlatSchedule[]): Promise<void> {
-    const serviceIds = [...new Set(schedules.map((s) => s.serviceId))];
-    const rooms = [...new Set(schedules.map((s) => s.roomId).filter((r): r is string => !!r))];
-    const machines = [...new Set(schedules.map((s) => s.machineId).filter((r): r is string => !!r))];
-    const checks: [string, string, unknown[], number][] = [
-      ['Client', 'SELECT COUNT(*) FROM client WHERE business_id = ? AND id IN (?)', [businessId, clientIds], clientIds.length],
-      ['Staff member', 'SELECT COUNT(*) FROM staff WHERE business_id = ? AND branch_id = ? AND archived = 0 AND id IN (?)', [businessId, branchId, staffIds], staffIds.length],
-      ['Service', 'SELECT COUNT(*) FROM service WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, serviceIds], serviceIds.length],
-    ];
-    if (rooms.length) checks.push(['Room', 'SELECT COUNT(*) FROM room WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, rooms], rooms.length]);
-    if (machines.length) checks.push(['Machine', 'SELECT COUNT(*) FROM machine WHERE business_id = ? AND branch_id = ? AND id IN (?)', [businessId, branchId, machines], machines.length]);
-    const [counts]: Record<string, number | string>[] = await this.dataSource.query(
-      `SELECT ${checks.map(([, sql], i) => `(${sql}) AS n${i}`).join(', ')}`,
-      checks.flatMap(([, , params]) => params),
-    );
-    for (const [i, [what, , , expected]] of checks.entries()) {
-      if (Number(counts[`n${i}`]) !== expected) throw ApiError.notFound(what);
-    }
+  private checkReferences(base: CalendarBase, schedules: FlatSchedule[]): void {
+    if (schedules.some((s) => !base.branchStaffIds.has(s.staffId))) throw ApiError.notFound('Staff member');
+    if (schedules.some((s) => s.roomId && !base.branchRoomIds.has(s.roomId))) throw ApiError.notFound('Room');
+    if (schedules.some((s) => s.machineId && !base.branchMachineIds.has(s.machineId))) throw ApiError.notFound('Machine');
   }
 
   private async withRetry<T>(work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Statement } from '../../../shared/batched-transaction';
 
 /** What the client lock can read of the rows it locks (a booking's events carry the contact). */
 export interface LockedClient {
@@ -24,18 +25,45 @@ export async function lockRows(
   rows: { clientIds?: string[]; staffIds?: string[]; roomIds?: string[]; machineIds?: string[] },
   options: { clientContact?: boolean } = {},
 ): Promise<Map<string, LockedClient>> {
+  const lock = lockStatements(rows, options);
+  const results: unknown[] = [];
+  for (const [sql, params] of lock.statements) results.push(await m.query(sql, params as unknown[]));
+  return lock.parse(results);
+}
+
+/**
+ * `lockRows` as statements, for a transaction sent in batches (one result each, in order). With
+ * `businessId`, clients of another business are neither locked nor returned (a booking answers
+ * 404 for them).
+ */
+export function lockStatements(
+  rows: { clientIds?: string[]; staffIds?: string[]; roomIds?: string[]; machineIds?: string[] },
+  options: { clientContact?: boolean; businessId?: string } = {},
+): { statements: Statement[]; parse(results: unknown[]): Map<string, LockedClient> } {
   const order: [string, string[] | undefined][] = [
     ['client', rows.clientIds],
     ['staff', rows.staffIds],
     ['room', rows.roomIds],
     ['machine', rows.machineIds],
   ];
-  const clients = new Map<string, LockedClient>();
+  const statements: Statement[] = [];
+  let clientStatement = -1;
   for (const [table, ids] of order) {
     if (!ids?.length) continue;
     const columns = table === 'client' && options.clientContact ? CLIENT_CONTACT : 'id';
-    const locked: LockedClient[] = await m.query(`SELECT ${columns} FROM ${table} WHERE id IN (?) ORDER BY id FOR UPDATE`, [[...new Set(ids)].sort()]);
-    if (table === 'client' && options.clientContact) for (const row of locked) clients.set(row.id, row);
+    const ofBusiness = table === 'client' && options.businessId ? ' AND business_id = ?' : '';
+    if (table === 'client') clientStatement = statements.length;
+    statements.push([
+      `SELECT ${columns} FROM ${table} WHERE id IN (?)${ofBusiness} ORDER BY id FOR UPDATE`,
+      ofBusiness ? [[...new Set(ids)].sort(), options.businessId] : [[...new Set(ids)].sort()],
+    ]);
   }
-  return clients;
+  return {
+    statements,
+    parse(results) {
+      const clients = new Map<string, LockedClient>();
+      if (clientStatement >= 0 && options.clientContact) for (const row of results[clientStatement] as LockedClient[]) clients.set(row.id, row);
+      return clients;
+    },
+  };
 }
