@@ -10,6 +10,7 @@ export * from './health/http-dependency';
 export * from './rabbitmq/rabbitmq-client';
 export * from './rabbitmq/health';
 export * from './database/mysql';
+export * from './database/batched-transaction';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox';
 export * from './inbox/inbox';

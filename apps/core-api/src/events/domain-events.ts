@@ -1,8 +1,7 @@
 import { DomainEvent } from '@chairbook/contracts';
-import { appendToOutbox, outboxInsert, OutboxRelay } from '@chairbook/platform';
+import { appendToOutbox, outboxInsert, OutboxRelay, type Statement } from '@chairbook/platform';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Statement } from '../shared/batched-transaction';
 
 /**
  * The one way core-api emits domain events: they join the caller's transaction through the

@@ -2,6 +2,7 @@ import type { DomainEvent } from '@chairbook/contracts';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { currentRequestId, REQUEST_ID_HEADER } from '../logging/request-context';
+import { batchedTransaction, type Statement } from '../database/batched-transaction';
 import { isTransientDbError } from '../database/mysql';
 import { RabbitMqClient } from '../rabbitmq/rabbitmq-client';
 
@@ -29,6 +30,8 @@ export function outboxInsert(events: DomainEvent[]): [sql: string, params: unkno
 export interface OutboxRelayOptions {
   batchSize?: number;
   pollIntervalMs?: number;
+  /** The pause before the next pass when commits woke the relay during a pass (5 ms). */
+  gatherMs?: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private stopped = true;
   private wakeRequested = false;
+  private gathering = false;
   private consecutiveFailures = 0;
 
   constructor(
@@ -64,6 +68,8 @@ export class OutboxRelay {
       this.wakeRequested = true;
       return;
     }
+    // A gathering pause ends within milliseconds: its pass takes these events too.
+    if (this.gathering) return;
     this.schedule(0);
   }
 
@@ -73,18 +79,25 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** One pass: publish up to a batch; returns how many rows were published. */
+  /**
+   * One pass: publish up to a batch; returns how many rows were published. Two round trips
+   * where the pool batches statements (claim the rows; mark them and commit), see
+   * BatchedTransaction.
+   */
   async relayOnce(): Promise<number> {
     if (!this.broker.isConnected()) return 0;
     const batchSize = this.options.batchSize ?? 200;
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { seq: string; payload: string; type: string; event_id: string; request_id: string | null }[] =
-        await manager.query(
-          `SELECT seq, event_id, type, payload, request_id FROM outbox_event
-            WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
-          [batchSize],
-        );
-      if (!rows.length) return 0;
+    return batchedTransaction(this.dataSource, async (tx) => {
+      const [claimed] = await tx.run([
+        `SELECT seq, event_id, type, payload, request_id FROM outbox_event
+          WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      ]);
+      const rows = claimed as { seq: string; payload: string; type: string; event_id: string; request_id: string | null }[];
+      if (!rows.length) {
+        await tx.commit();
+        return 0;
+      }
       const results = await Promise.allSettled(
         rows.map((row) =>
           this.broker.publish(row.type, Buffer.from(row.payload), {
@@ -96,24 +109,23 @@ export class OutboxRelay {
       );
       const published = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.seq);
       const failed = rows.filter((_, i) => results[i].status === 'rejected').map((r) => r.seq);
-      if (published.length) {
-        await manager.query(`UPDATE outbox_event SET published_at = NOW(3) WHERE seq IN (?)`, [published]);
-      }
+      const marks: Statement[] = [];
+      if (published.length) marks.push(['UPDATE outbox_event SET published_at = NOW(3) WHERE seq IN (?)', [published]]);
       if (failed.length) {
         const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
-        await manager.query(
-          `UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE seq IN (?)`,
-          [String(reason?.message ?? reason).slice(0, 500), failed],
-        );
+        marks.push(['UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE seq IN (?)', [String(reason?.message ?? reason).slice(0, 500), failed]]);
       }
+      await tx.commit(...marks);
       return published.length;
     });
   }
 
-  private schedule(delayMs: number): void {
+  private schedule(delayMs: number, gathering = false): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.gathering = gathering;
     this.timer = setTimeout(() => {
+      this.gathering = false;
       this.running = this.loop().finally(() => {
         this.running = undefined;
       });
@@ -124,18 +136,25 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     const idle = this.options.pollIntervalMs ?? 250;
     let next = idle;
+    let gathering = false;
     try {
       this.wakeRequested = false;
       const count = await this.relayOnce();
       this.consecutiveFailures = 0;
-      // A full batch means more may be waiting: go again at once.
-      if (count >= (this.options.batchSize ?? 200) || this.wakeRequested) next = 0;
+      // A full batch means more may be waiting: go again at once. Commits that woke the relay
+      // while it ran go out after a short gather, so that under load one pass carries the
+      // events of many requests instead of each request paying a pass of its own.
+      if (count >= (this.options.batchSize ?? 200)) next = 0;
+      else if (this.wakeRequested) {
+        next = this.options.gatherMs ?? 5;
+        gathering = true;
+      }
     } catch (err) {
       this.consecutiveFailures++;
       next = Math.min(5_000, idle * 2 ** Math.min(this.consecutiveFailures, 5));
       const log = isTransientDbError(err) ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
       if (this.consecutiveFailures === 1 || this.consecutiveFailures % 20 === 0) log({ err }, 'outbox relay pass failed; will retry');
     }
-    this.schedule(next);
+    this.schedule(next, gathering);
   }
 }

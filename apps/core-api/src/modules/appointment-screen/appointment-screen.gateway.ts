@@ -46,7 +46,10 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
       void this.upgrade(request, socket, head);
     });
     await this.broker.subscribeBroadcast(broadcastBindings.appointmentScreen, async (message) => {
-      const event = parseEvent(JSON.parse(message.content.toString('utf8')));
+      const raw = JSON.parse(message.content.toString('utf8')) as { branchId?: unknown };
+      // Most events concern a branch with no screen open on this copy: skip the contract check.
+      if (typeof raw.branchId !== 'string' || !this.screens.get(raw.branchId)?.size) return;
+      const event = parseEvent(raw);
       if (!event.branchId) return;
       const payload = JSON.stringify({ type: event.type, occurredAt: event.occurredAt, eventId: event.id, data: event.data });
       for (const socket of this.screens.get(event.branchId) ?? []) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Statement } from '../batched-transaction';
+import type { Statement } from '@chairbook/platform';
 
 export const TTL_MS = 24 * 3_600_000;
 /** A claim made outside a transaction, older than this with no answer, is from a crashed request: a retry may take over. */

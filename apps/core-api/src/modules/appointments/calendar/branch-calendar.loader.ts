@@ -1,8 +1,7 @@
-import { ApiError } from '@chairbook/platform';
+import { ApiError, type Statement } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClientCalendar, Interval, OnlineOptions, ResourceCalendar, ServiceRule, StaffCalendar, StaffQualification } from '../../../scheduling';
-import type { Statement } from '../../../shared/batched-transaction';
 import { BranchRow } from '../../branches/branch.view';
 import { RostersService } from '../../rosters/rosters.service';
 import { CalendarBaseCache } from './calendar-base.cache';

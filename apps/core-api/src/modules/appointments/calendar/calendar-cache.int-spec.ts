@@ -1,6 +1,6 @@
 import { queryDatabase } from '@chairbook/testing';
 import { DataSource } from 'typeorm';
-import { batchedTransaction } from '../../../shared/batched-transaction';
+import { batchedTransaction } from '@chairbook/platform';
 import { newId } from '../../../shared/ids';
 import { CoreApiHarness, startCoreApi } from '../../../test-support/core-api-harness';
 import { bookingBody, createSalon, TestSalon } from '../../../test-support/salon';

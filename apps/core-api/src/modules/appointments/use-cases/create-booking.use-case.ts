@@ -1,10 +1,9 @@
 import { DomainEvent } from '@chairbook/contracts';
-import { ApiError, isTransientDbError } from '@chairbook/platform';
+import { ApiError, batchedTransaction, isTransientDbError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkBooking, effectiveTiming, RefusalCode, ScheduleRequest } from '../../../scheduling';
 import { DomainEvents } from '../../../events/domain-events';
-import { batchedTransaction } from '../../../shared/batched-transaction';
 import { IdempotencyScope } from '../../../shared/http/idempotency-scope';
 import { newId } from '../../../shared/ids';
 import { toMajor, toMinor } from '../../../shared/money';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Statement } from '../../../shared/batched-transaction';
+import type { Statement } from '@chairbook/platform';
 
 /** What the client lock can read of the rows it locks (a booking's events carry the contact). */
 export interface LockedClient {

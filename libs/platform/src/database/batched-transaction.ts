@@ -5,10 +5,11 @@ export type Statement = readonly [sql: string, params?: readonly unknown[]];
 
 /**
  * A READ COMMITTED transaction whose statements travel to MariaDB in batches, one round trip
- * each (the pool is opened with `multipleStatements`; every value still goes through the
- * driver's escaping, statements are only joined). A round trip costs far more than a statement
- * here (a socket write and a wake-up on each side), so the booking path sends its transaction as
- * two: begin + locks + reads, then writes + COMMIT.
+ * each, when the pool was opened with `multipleStatements` (every value still goes through the
+ * driver's escaping, statements are only joined); otherwise one statement at a time, same
+ * results. A round trip costs far more than a statement (a socket write and a wake-up on each
+ * side), so core-api's booking path sends its transaction as two: begin + locks + reads, then
+ * writes + COMMIT; the outbox relay claims and marks its rows the same way.
  *
  * The server runs a batch's statements in order and stops at the first error, which rejects
  * the batch; the transaction is then rolled back and the error passed on, as with one
@@ -18,7 +19,10 @@ export class BatchedTransaction {
   private begun = false;
   private committed = false;
 
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly multipleStatements: boolean,
+  ) {}
 
   /** For the odd statement that must go on its own (same connection, same transaction). */
   get manager(): EntityManager {
@@ -48,11 +52,15 @@ export class BatchedTransaction {
     const begin: Statement[] = this.begun ? [] : [['SET TRANSACTION ISOLATION LEVEL READ COMMITTED'], ['START TRANSACTION']];
     const all = [...begin, ...statements, ...(commit ? [['COMMIT'] as Statement] : [])];
     this.begun = true;
-    const sql = all.map(([text]) => text).join(';\n');
-    const params = all.flatMap(([, p]) => p ?? []);
-    const raw: unknown = await this.runner.query(sql, params);
-    // mysql2 answers a single statement with its result, several with one result each.
-    const results = all.length === 1 ? [raw] : (raw as unknown[]);
+    let results: unknown[];
+    if (this.multipleStatements) {
+      const raw: unknown = await this.runner.query(all.map(([text]) => text).join(';\n'), all.flatMap(([, p]) => p ?? []));
+      // mysql2 answers a single statement with its result, several with one result each.
+      results = all.length === 1 ? [raw] : (raw as unknown[]);
+    } else {
+      results = [];
+      for (const [text, p] of all) results.push(await this.runner.query(text, p as unknown[] | undefined));
+    }
     return results.slice(begin.length, begin.length + statements.length);
   }
 }
@@ -60,7 +68,7 @@ export class BatchedTransaction {
 /** Runs `work` in a batched transaction on a connection of its own; rolls back unless `work` committed. */
 export async function batchedTransaction<T>(dataSource: DataSource, work: (tx: BatchedTransaction) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner('master');
-  const tx = new BatchedTransaction(runner);
+  const tx = new BatchedTransaction(runner, (dataSource.options as { multipleStatements?: boolean }).multipleStatements === true);
   try {
     const result = await work(tx);
     await tx.finish(false);
