@@ -47,7 +47,8 @@ class CoreEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShu
       client: this.broker,
       dataSource: this.dataSource,
       consumer: CORE_EVENTS.queue,
-      spec: { ...CORE_EVENTS, bindings: [...CORE_EVENTS.bindings], prefetch: this.config.rabbit.prefetch },
+      // Acks in bulk: a batch commits together, so its acks go out as one frame.
+      spec: { ...CORE_EVENTS, bindings: [...CORE_EVENTS.bindings], prefetch: this.config.rabbit.prefetch, coalesceAcks: true },
       handlers,
       bulk: {
         'booking.confirmed': {

@@ -24,13 +24,118 @@ export interface QueueSpec {
   /** Deliveries before a message that keeps failing is dead-lettered. */
   deliveryLimit?: number;
   prefetch?: number;
+  /**
+   * Settle acks in bulk: acks decided in one tick go out as one `basic.ack` with `multiple`
+   * for the run of oldest deliveries that are all done, instead of one frame (and, with amqplib,
+   * one socket write and one broker settle) per message. An ack behind an older delivery still
+   * being handled waits for it (at most `ACK_HOLD_MS`, then it is sent on its own). Nacks go out
+   * at once. Same guarantees: a message is acked only after its handler said so.
+   */
+  coalesceAcks?: boolean;
 }
+
+/** How long a coalesced ack may wait behind an older delivery that is still being handled. */
+const ACK_HOLD_MS = 1_000;
 
 interface Consumer {
   spec: QueueSpec;
   handler: (message: ReceivedMessage) => Promise<HandlerOutcome>;
   channel?: Channel;
   tag?: string;
+  acks?: AckBatcher;
+}
+
+/**
+ * The unsettled deliveries of one consumer channel, in delivery order (delivery tags only grow
+ * on a channel), and which of them their handler has asked to ack. `flush` acks the longest run
+ * of oldest deliveries that are all ready with one `multiple` ack: it never covers a delivery
+ * that is still being handled (or was nacked: those leave the list when nacked).
+ */
+export class AckBatcher {
+  /** Delivery tag -> the message once its handler asked for an ack (undefined while it runs). */
+  private readonly unsettled = new Map<number, Message | undefined>();
+  private scheduled = false;
+  private holdTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly channel: Channel) {}
+
+  delivered(msg: Message): void {
+    this.unsettled.set(msg.fields.deliveryTag, undefined);
+  }
+
+  ack(msg: Message): void {
+    if (this.closed) return;
+    this.unsettled.set(msg.fields.deliveryTag, msg);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // Everything decided in this turn of the event loop (a batch of handlers resolving
+      // together) goes out as one frame.
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  nack(msg: Message, requeue: boolean): void {
+    if (this.closed) return;
+    this.unsettled.delete(msg.fields.deliveryTag);
+    this.channel.nack(msg, false, requeue);
+  }
+
+  /** Acks the ready run at the head with one frame; arms the hold timer for acks stuck behind a running delivery. */
+  flush(): void {
+    if (this.closed) return;
+    let last: Message | undefined;
+    for (const [tag, msg] of this.unsettled) {
+      if (!msg) break;
+      last = msg;
+      this.unsettled.delete(tag);
+    }
+    if (last) this.send(last, true);
+    const waiting = [...this.unsettled.values()].some((m) => m !== undefined);
+    if (!waiting) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+    } else if (!this.holdTimer) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = undefined;
+        this.flushAll();
+      }, ACK_HOLD_MS);
+      this.holdTimer.unref?.();
+    }
+  }
+
+  /** Every ready ack now: the head run in one frame, the ones behind a running delivery one by one. */
+  flushAll(): void {
+    if (this.closed) return;
+    this.flush();
+    for (const [tag, msg] of this.unsettled) {
+      if (!msg) continue;
+      this.unsettled.delete(tag);
+      this.send(msg, false);
+    }
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+  }
+
+  private send(msg: Message, multiple: boolean): void {
+    try {
+      this.channel.ack(msg, multiple);
+    } catch {
+      // The channel is closing: the broker redelivers what it did not get acked, and the
+      // consumer's inbox drops the duplicates.
+      this.close();
+    }
+  }
+
+  /** The channel is gone: the broker redelivers whatever was unsettled, nothing more can be sent. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.holdTimer);
+    this.unsettled.clear();
+  }
 }
 
 interface Broadcast {
@@ -189,6 +294,13 @@ export class RabbitMqClient {
       }),
     ]);
     clearTimeout(timer);
+    for (const c of this.consumers) {
+      try {
+        c.acks?.flushAll();
+      } catch {
+        /* channel closed: the broker redelivers, the inbox drops the duplicates */
+      }
+    }
     const connection = this.connection;
     this.connection = undefined;
     this.confirmChannel = undefined;
@@ -254,8 +366,10 @@ export class RabbitMqClient {
     this.connection = undefined;
     this.confirmChannel = undefined;
     for (const c of this.consumers) {
+      c.acks?.close();
       c.channel = undefined;
       c.tag = undefined;
+      c.acks = undefined;
     }
     if (err) this.lastError = err.message;
     if (this.closing) return;
@@ -317,12 +431,15 @@ export class RabbitMqClient {
     channel.on('error', (err: Error) => this.options.logger.warn({ err: err.message, queue: consumer.spec.queue }, 'consumer channel error'));
     await this.declareQueue(channel, consumer.spec);
     await call((cb) => channel.prefetch(consumer.spec.prefetch ?? 50, false, cb));
+    const acks = consumer.spec.coalesceAcks ? new AckBatcher(channel) : undefined;
+    channel.on('close', () => acks?.close());
     const { consumerTag } = await call<{ consumerTag: string }>((cb) =>
       channel.consume(
         consumer.spec.queue,
         (msg) => {
           if (!msg) return; // the broker cancelled us; the next reconnect restarts the consumer
-          const work = this.dispatch(channel, consumer, msg);
+          acks?.delivered(msg);
+          const work = this.dispatch(channel, consumer, msg, acks);
           this.activeHandlers.add(work);
           void work.finally(() => this.activeHandlers.delete(work));
         },
@@ -332,6 +449,7 @@ export class RabbitMqClient {
     );
     consumer.channel = channel;
     consumer.tag = consumerTag;
+    consumer.acks = acks;
   }
 
   private async startBroadcast(connection: Connection, broadcast: Broadcast): Promise<void> {
@@ -358,7 +476,7 @@ export class RabbitMqClient {
     broadcast.subscribedBefore = true;
   }
 
-  private async dispatch(channel: Channel, consumer: Consumer, msg: Message): Promise<void> {
+  private async dispatch(channel: Channel, consumer: Consumer, msg: Message, acks?: AckBatcher): Promise<void> {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const received: ReceivedMessage = {
       routingKey: msg.fields.routingKey,
@@ -378,7 +496,10 @@ export class RabbitMqClient {
     // If the channel died meanwhile, the broker redelivers the message to the next consumer:
     // the inbox makes that harmless, so there is nothing to do here.
     try {
-      if (outcome === 'ack') channel.ack(msg);
+      if (acks) {
+        if (outcome === 'ack') acks.ack(msg);
+        else acks.nack(msg, outcome === 'retry');
+      } else if (outcome === 'ack') channel.ack(msg);
       else channel.nack(msg, false, outcome === 'retry');
     } catch {
       /* channel closed */
