@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { FakeTwilio } from '../../../../test-support/fake-twilio';
-import { TwilioSmsAdapter, twilioSignature, verifyTwilioSignature } from './twilio.adapter';
+import { formEncode, TwilioSmsAdapter, twilioSignature, verifyTwilioSignature } from './twilio.adapter';
 
 describe('TwilioSmsAdapter against a fake Twilio on 127.0.0.1', () => {
   const twilio = new FakeTwilio();
@@ -68,6 +70,31 @@ describe('TwilioSmsAdapter against a fake Twilio on 127.0.0.1', () => {
     expect(verifyTwilioSignature('12345', `${url}&x=1`, params, expected)).toBe(false);
     expect(adapter.verifySignature(url, params, expected)).toBe(false); // another token
     expect(adapter.verifySignature(url, params, undefined)).toBe(false);
+  });
+
+  it('form-encodes exactly as URLSearchParams does', () => {
+    for (const value of ["Hi Siobhán ✂ (today) it's 10:00! ~50% off*", '+353 87 123 4567', 'a&b=c/d?e#f', 'emoji 😀 and \ud800 lone', 'tab\tnew\nline\r', '']) {
+      expect(formEncode(value)).toBe(new URLSearchParams({ v: value }).toString().slice(2));
+    }
+  });
+
+  it('tells a request that never left (connection refused) from one that may have arrived (no answer)', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const refusedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const options = { accountSid: 'AC1', authToken: 't', from: '+353861000000', statusCallbackUrl: 'https://m.test/cb', ratePerSecond: 1000, timeoutMs: 300, retryBaseMs: 5 };
+    const refused = new TwilioSmsAdapter({ ...options, apiBaseUrl: `http://127.0.0.1:${refusedPort}` }, pino({ level: 'silent' }));
+    expect(await refused.send({ to: '+353871234500', body: 'x', reference: '9' })).toMatchObject({ outcome: 'retry', code: 'ECONNREFUSED', maybeAccepted: false });
+    await refused.close();
+    // Accepts the request and never answers: it may have been taken, so no blind retry.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const hanging = new TwilioSmsAdapter({ ...options, apiBaseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, pino({ level: 'silent' }));
+    expect(await hanging.send({ to: '+353871234501', body: 'x', reference: '10' })).toMatchObject({ outcome: 'retry', maybeAccepted: true });
+    await hanging.close();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
   });
 
   it('reports the account reachable for /health', async () => {
