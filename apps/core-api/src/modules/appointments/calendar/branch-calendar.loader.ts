@@ -193,18 +193,26 @@ export class BranchCalendarLoader {
 
   async load(
     base: CalendarBase,
-    options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[]; manager?: EntityManager },
+    options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[]; starts?: Interval; manager?: EntityManager },
   ): Promise<CalendarLoad> {
     const m = options.manager ?? this.dataSource.manager;
     const query = this.loadQuery(base, options);
     return query.parse(await Promise.all(query.statements.map(([sql, params]) => m.query(sql, params as unknown[]))));
   }
 
-  /** The load's statements, for a caller that sends them with others in one round trip. */
-  loadQuery(base: CalendarBase, options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[] }): CalendarLoadQuery {
+  /**
+   * The load's statements, for a caller that sends them with others in one round trip.
+   * `starts`: the only start times to be checked (a booking), so only appointments that could
+   * overlap them are read (one may start up to MAX_APPOINTMENT_MS before, and a service at a
+   * checked start ends within as long after); otherwise the base's whole span (availability).
+   */
+  loadQuery(
+    base: CalendarBase,
+    options: { now: number; clientId?: string; excludeBookingId?: string; excludeAppointmentIds?: string[]; starts?: Interval },
+  ): CalendarLoadQuery {
     const now = new Date(options.now);
-    const from = new Date(base.span.start - MAX_APPOINTMENT_MS);
-    const to = new Date(base.span.end);
+    const from = new Date((options.starts?.start ?? base.span.start) - MAX_APPOINTMENT_MS);
+    const to = new Date(options.starts ? options.starts.end + MAX_APPOINTMENT_MS : base.span.end);
     const exclude = `${options.excludeBookingId ? 'AND (a.booking_id IS NULL OR a.booking_id <> ?)' : ''} ${options.excludeAppointmentIds?.length ? 'AND a.id NOT IN (?)' : ''}`;
     const excludeParams = [...(options.excludeBookingId ? [options.excludeBookingId] : []), ...(options.excludeAppointmentIds?.length ? [options.excludeAppointmentIds] : [])];
     const staffIds = base.staff.map((s) => s.id);

@@ -148,7 +148,7 @@ export class CreateBookingUseCase {
       batchedTransaction(this.dataSource, async (tx) => {
         const claim = IdempotencyScope.claimStatements();
         const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId });
-        const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId }));
+        const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId, starts: { start: Math.min(...starts), end: Math.max(...starts) } }));
         const results = await tx.run(...claim, ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
         // A duplicate request waited on the key's row; it finds the key taken (and replays its answer).
         if (claim.length) await IdempotencyScope.claimed(tx.manager, results[0]);
