@@ -76,7 +76,8 @@ export class TwilioSmsAdapter implements SmsProvider {
     let last: SendOutcome = { outcome: 'retry', code: 'NOT_ATTEMPTED', message: 'not attempted', maybeAccepted: false };
     let maybeAccepted = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      await this.limiter.acquire();
+      const turn = this.limiter.acquire();
+      if (turn) await turn;
       let response: HttpResponse;
       try {
         response = await sendHttp(this.pool, `${this.base}/Messages.json`, { method: 'POST', headers: this.sendHeaders, body: form, timeoutMs: this.options.timeoutMs });
