@@ -5,6 +5,7 @@ import type { Dispatcher } from '../dispatch/dispatcher';
 import { enqueueMessages, insertMessages, NewMessage } from '../dispatch/message-store';
 import { BatchScope, FastPathConflict } from '../events/batch-consumer';
 import { BranchContext, fallbackBranch, loadBranchContext, loadBranchContexts } from '../settings/branch-settings';
+import { sqlTime } from '../database/sql-literal';
 import { effectiveTemplatesFor } from '../templates/template-store';
 import {
   AppointmentRow,
@@ -113,12 +114,13 @@ export async function confirmBookings(
   const context = Promise.all([loadBranchContexts(beside, branchIds), effectiveTemplatesFor(beside, branchIds)]);
   context.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
   const now = new Date();
+  const nowSql = sqlTime(now);
   const contacts = events.map((e) => ({ businessId: e.businessId, clientId: e.data.clientId, contact: e.data.client }));
   const clientsInserted = insertedAsGiven(await rememberClientsFromBookings(m, contacts), new Set(contacts.map((c) => c.clientId)).size);
   const keys = events.map((e) => e.data.bookingId);
   const bookingsInserted = insertedAsGiven(
     await m.query(`INSERT IGNORE INTO booking (booking_key, business_id, branch_id, client_id, status, created_at, updated_at) VALUES ?`, [
-      events.map((e) => [e.data.bookingId, e.businessId, e.branchId, e.data.clientId, 'ACTIVE', now, now]),
+      events.map((e) => [e.data.bookingId, e.businessId, e.branchId, e.data.clientId, 'ACTIVE', nowSql, nowSql]),
     ]),
     new Set(keys).size,
   );
@@ -168,8 +170,9 @@ export async function confirmBookings(
   // is locked only briefly) and sent once the batch commits. It needs every message inserted
   // as given: a confirmation already queued by an earlier event redoes the batch without it.
   await direct.dispatcher.claimOnInsert(m, claimable, now);
-  if (!insertedAsGiven(await insertMessages(m, messages), messages.length)) throw new FastPathConflict('a confirmation of the batch was queued before');
-  const claimed = await direct.dispatcher.claimedOnInsert(m, messages);
+  const inserted = await insertMessages(m, messages);
+  if (!insertedAsGiven(inserted, messages.length)) throw new FastPathConflict('a confirmation of the batch was queued before');
+  const claimed = await direct.dispatcher.claimedOnInsert(m, messages, inserted);
   if (claimed.length) direct.scope.afterCommit(() => direct.dispatcher.handOff(claimed, now));
 }
 

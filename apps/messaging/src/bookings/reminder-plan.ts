@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sqlTime } from '../database/sql-literal';
 import type { BranchContext } from '../settings/branch-settings';
 import { AppointmentRow, loadBookings, NO_REMINDER_STATES } from './booking-messages';
 
@@ -45,6 +46,7 @@ export async function planRemindersBulk(
   const moved: string[] = [];
   const notNeeded: string[] = [];
   const missing: unknown[][] = [];
+  const nowSql = sqlTime(now);
   const planned = new Set<string>();
   for (const { bookingKey, branch } of bookings) {
     if (planned.has(bookingKey)) continue;
@@ -52,7 +54,7 @@ export async function planRemindersBulk(
     const wanted = status.get(bookingKey) === 'ACTIVE' && branch.settings.reminders ? desiredReminders(appointments.get(bookingKey) ?? [], branch.settings.reminderOffsetsMinutes, now) : [];
     const pending = pendingByKey.get(bookingKey) ?? [];
     for (const r of pending) if (!wanted.some((w) => same(r, w))) (wanted.length ? moved : notNeeded).push(r.id);
-    for (const w of wanted) if (!pending.some((r) => same(r, w))) missing.push([bookingKey, branch.businessId, branch.branchId, w.offset, w.due, 'PENDING', now, now]);
+    for (const w of wanted) if (!pending.some((r) => same(r, w))) missing.push([bookingKey, branch.businessId, branch.branchId, w.offset, w.due, 'PENDING', nowSql, nowSql]);
   }
   if (moved.length) await m.query("UPDATE reminder SET status = 'CANCELLED', reason = 'MOVED', updated_at = NOW(3) WHERE id IN (?)", [moved]);
   if (notNeeded.length) await m.query("UPDATE reminder SET status = 'CANCELLED', reason = 'NOT_NEEDED', updated_at = NOW(3) WHERE id IN (?)", [notNeeded]);

@@ -1,5 +1,6 @@
 import { DomainEvent } from '@chairbook/contracts';
 import type { EntityManager } from 'typeorm';
+import { sqlTime } from '../database/sql-literal';
 
 type ClientEvent = DomainEvent<'client.created' | 'client.updated'>;
 
@@ -103,6 +104,8 @@ export async function rememberClientsFromBookings(
   clients: { businessId: string; clientId: string; contact: BookingContact }[],
 ): Promise<{ affectedRows?: number; info?: string; warningStatus?: number }> {
   if (!clients.length) return { affectedRows: 0 };
+  const epoch = sqlTime(EPOCH);
+  const now = sqlTime(new Date());
   return m.query(
     `INSERT IGNORE INTO client_contact (client_id, business_id, first_name, last_name, mobile, email, sms_reminder_consent, email_reminder_consent, as_of, updated_at) VALUES ?`,
     [
@@ -115,8 +118,8 @@ export async function rememberClientsFromBookings(
         c.email?.toLowerCase() ?? null,
         flag(c.smsReminderConsent),
         flag(c.emailReminderConsent),
-        EPOCH,
-        new Date(),
+        epoch,
+        now,
       ]),
     ],
   );

@@ -77,6 +77,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private directRuns = 0;
   private directRoom: (() => void)[] = [];
   private directIdle: (() => void)[] = [];
+  private consecutive?: Promise<boolean>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -226,14 +227,27 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** The rows `claimOnInsert` made SENDING, as inserted (ids read back by idempotency key), for `handOff` once committed. */
-  async claimedOnInsert(m: EntityManager, messages: NewMessage[]): Promise<ClaimRow[]> {
+  /**
+   * The rows `claimOnInsert` made SENDING, as inserted, for `handOff` once committed. `inserted`
+   * is the database's answer to the INSERT of all of `messages`, which the caller checked put
+   * every row in as given: then their ids are the statement's first id onwards, in row order,
+   * when the server hands out consecutive ids to a multi-row insert (InnoDB
+   * innodb_autoinc_lock_mode 0 or 1 with auto_increment_increment 1); otherwise, or without an
+   * insert id, they are read back by idempotency key.
+   */
+  async claimedOnInsert(m: EntityManager, messages: NewMessage[], inserted?: { insertId?: number }): Promise<ClaimRow[]> {
     const sending = messages.filter((x) => x.claim?.status === 'SENDING');
     if (!sending.length) return [];
-    const ids: { id: string | number; idempotency_key: string }[] = await m.query('SELECT id, idempotency_key FROM message WHERE idempotency_key IN (?)', [
-      sending.map((x) => x.idempotencyKey),
-    ]);
-    const idOf = new Map(ids.map((r) => [r.idempotency_key, String(r.id)]));
+    const idOf = new Map<string, string>();
+    const first = inserted?.insertId;
+    if (first && (await this.consecutiveIds(m))) {
+      messages.forEach((x, i) => idOf.set(x.idempotencyKey, String(first + i)));
+    } else {
+      const ids: { id: string | number; idempotency_key: string }[] = await m.query('SELECT id, idempotency_key FROM message WHERE idempotency_key IN (?)', [
+        sending.map((x) => x.idempotencyKey),
+      ]);
+      for (const r of ids) idOf.set(r.idempotency_key, String(r.id));
+    }
     return sending.map((x) => ({
       id: idOf.get(x.idempotencyKey) ?? missingRow(x.idempotencyKey),
       business_id: x.businessId,
@@ -287,6 +301,19 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
           if (!this.directRuns && !this.direct.length) for (const r of this.directIdle.splice(0)) r();
         });
     }
+  }
+
+  /** Whether a multi-row INSERT gets consecutive ids on this server (asked once). */
+  private consecutiveIds(m: EntityManager): Promise<boolean> {
+    if (!this.consecutive) {
+      const asked = m
+        .query('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step')
+        .then((rows: { mode: number | string; step: number | string }[]) => [0, 1].includes(Number(rows[0]?.mode)) && Number(rows[0]?.step) === 1);
+      // A failed look-up is asked again next time (and fails the batch now, which is redone).
+      asked.catch(() => (this.consecutive = undefined));
+      this.consecutive = asked;
+    }
+    return this.consecutive;
   }
 
   private countryBlock(recipient: string, branch: BranchContext): string | null {

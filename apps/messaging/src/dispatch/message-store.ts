@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { SqlLiteral, sqlTime } from '../database/sql-literal';
 import type { Channel } from '../channels/provider.types';
 import type { MessageKind } from '../templates/default-templates';
 
@@ -43,9 +44,16 @@ export async function enqueueMessages(m: EntityManager, messages: NewMessage[]):
 }
 
 /** `enqueueMessages` with the database's whole answer (affected rows, duplicates and warnings in `info`). */
-export async function insertMessages(m: EntityManager, messages: NewMessage[]): Promise<{ affectedRows?: number; info?: string; warningStatus?: number }> {
+export async function insertMessages(m: EntityManager, messages: NewMessage[]): Promise<{ affectedRows?: number; insertId?: number; info?: string; warningStatus?: number }> {
   if (!messages.length) return { affectedRows: 0 };
-  const now = new Date();
+  // Every row shares `now`, and a batch's claims share their lease: each time is formatted once.
+  const now = sqlTime(new Date());
+  const times = new Map<Date, SqlLiteral>();
+  const time = (d: Date) => {
+    let t = times.get(d);
+    if (!t) times.set(d, (t = sqlTime(d)));
+    return t;
+  };
   const rows = messages.map((x) => [
     x.businessId,
     x.branchId,
@@ -67,9 +75,9 @@ export async function insertMessages(m: EntityManager, messages: NewMessage[]): 
     x.claim?.status === 'BLOCKED' ? x.claim.reason : null,
     x.claim?.status === 'BLOCKED' ? x.claim.message.slice(0, 500) : null,
     x.claim?.status === 'SENDING' ? 1 : 0,
-    x.claim?.status === 'SENDING' ? x.claim.leaseUntil : null,
+    x.claim?.status === 'SENDING' ? time(x.claim.leaseUntil) : null,
     x.claim?.status === 'SENDING' ? now : null,
-    x.notBefore ?? now,
+    x.notBefore ? time(x.notBefore) : now,
     now,
     now,
   ]);

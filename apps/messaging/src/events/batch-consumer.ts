@@ -16,6 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { Histogram, register } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqlTime } from '../database/sql-literal';
 
 /**
  * Handlers that take a run of events of one type at once (bulk SQL). `keys` names what an
@@ -208,7 +209,7 @@ export class BatchingEventConsumer {
     if (!fresh.length) return new Set();
     // A plain INSERT: an event already in the inbox (a redelivery, or another copy handling it
     // right now) fails the batch with a duplicate key, and nothing of it is applied.
-    const now = new Date();
+    const now = sqlTime(new Date());
     await m.query('INSERT INTO inbox_event (consumer, event_id, type, received_at) VALUES ?', [fresh.map((p) => [consumer, p.event.id, p.event.type, now])]);
     let run: DomainEvent[] = [];
     let runType: EventType | undefined;

@@ -196,6 +196,18 @@ describe('messaging at volume: a campaign and a burst of bookings', () => {
     expect([sms.length, duplicates, lost]).toEqual([BURST, 0, 0]);
     const [inbox] = await queryDatabase<{ n: number }>(messaging.database, "SELECT COUNT(*) AS n FROM inbox_event WHERE type = 'booking.confirmed'");
     expect(Number(inbox.n)).toBe(BURST);
+    // Each row claimed on insert (ids taken from the insert, not read back) is recorded with the
+    // provider id of its own SMS: same recipient and body.
+    const bySid = new Map(sms.map((m) => [m.sid, m]));
+    await waitFor(async () => Number((await queryDatabase<{ n: number }>(messaging.database, "SELECT COUNT(*) AS n FROM message WHERE kind = 'CONFIRMATION' AND status = 'SENDING'"))[0].n) === 0, {
+      what: 'every confirmation recorded',
+    });
+    const rows = await queryDatabase<{ recipient: string; body: string; provider_message_id: string }>(
+      messaging.database,
+      "SELECT recipient, body, provider_message_id FROM message WHERE kind = 'CONFIRMATION' AND recipient LIKE '+35385%' AND status = 'SENT'",
+    );
+    expect(rows.length).toBe(BURST);
+    expect(rows.filter((r) => bySid.get(r.provider_message_id)?.to !== r.recipient || bySid.get(r.provider_message_id)?.body !== r.body)).toEqual([]);
 
     const metrics = await (await fetch(`${messaging.baseUrl}/metrics`)).text();
     const metric = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
