@@ -134,7 +134,8 @@ function formatLogLine(name, line) {
 
 const children = new Map();
 function startService(name) {
-  const child = spawn(process.execPath, ['--enable-source-maps', 'main.js'], { cwd: join(root, 'apps', name, 'dist'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The flags docker/Dockerfile's CMD runs the services with.
+  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=64', 'main.js'], { cwd: join(root, 'apps', name, 'dist'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${colour[name]}m[${name}]\x1b[0m`;
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';

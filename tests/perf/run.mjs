@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callExternal, describeExternal, loadExternal, runCampaign } from './lib/external.mjs';
 import { checkDatabaseServer, createDatabase, createVhost, dropDatabase, runId } from './lib/infra.mjs';
-import { dbServer, parseOptions, USAGE } from './lib/options.mjs';
+import { dbServer, parseOptions, RUNTIME_NODE_ARGS, USAGE } from './lib/options.mjs';
 import { busyPercent, CORES, coreCount, cpuMsOf, cpuTimes, freePort, hasTaskset, memoryOf, sampleRss, startNode, tailOf, waitForHttp } from './lib/processes.mjs';
 import { DateTime } from 'luxon';
 import { formatProfile, summarizeProfile } from './lib/profile-summary.mjs';
@@ -254,7 +254,7 @@ async function rawLoop({ root, serviceEnv, database, spec, seconds, logDir, roun
   const proc = startNode({
     name: 'raw-loop',
     cpu: CORES.server,
-    args: [join(root, BASELINES['raw-booking'].script), '--loop', '--seconds', String(seconds), '--lane', file],
+    args: [...RUNTIME_NODE_ARGS, join(root, BASELINES['raw-booking'].script), '--loop', '--seconds', String(seconds), '--lane', file],
     env: { ...serviceEnv, DB_NAME: database },
     logFile,
     cwd: root,
@@ -523,7 +523,7 @@ async function main() {
       const serviceProc = startNode({
         name: 'core-api',
         cpu: CORES.server,
-        args: [...opts.serviceNodeArgs, ...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(coreDist, 'main.js')],
+        args: [...RUNTIME_NODE_ARGS, ...opts.serviceNodeArgs, ...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(coreDist, 'main.js')],
         env: { ...serviceEnv, CORE_API_PORT: String(servicePort), BENCH_PROFILE_DIR: profileDir },
         logFile: join(logDir, 'core-api.log'),
         cwd: ROOT,
@@ -537,7 +537,7 @@ async function main() {
         const proc = startNode({
           name,
           cpu: CORES.server,
-          args: [...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(ROOT, baselines[name].script)],
+          args: [...RUNTIME_NODE_ARGS, ...(opts.profile ? ['--require', join(PERF, 'lib/cpu-profiler.cjs')] : []), join(ROOT, baselines[name].script)],
           env: { ...serviceEnv, DB_NAME: databases.core, BASELINE_PORT: String(port), BENCH_PROFILE_DIR: profileDir },
           logFile: join(logDir, `${name}.log`),
           cwd: ROOT,
@@ -549,7 +549,7 @@ async function main() {
       await waitForHttp(serviceProc, `${service.url}/health`, 90_000);
       for (const b of Object.values(baselineTargets)) await waitForHttp(b.proc, `${b.url}/health`, 30_000);
       for (const p of [serviceProc, ...Object.values(baselineTargets).map((b) => b.proc)]) track(p);
-      say(`core-api (pid ${serviceProc.pid}, core ${serviceProc.cpu ?? 'any'}) at ${service.url}, NODE_ENV=production LOG_LEVEL=warn DB_POOL_SIZE=${opts.poolSize} RATE_LIMIT_PER_SECOND=${RATE_LIMIT_PER_SECOND}${opts.serviceNodeArgs.length ? `, node ${opts.serviceNodeArgs.join(' ')}` : ''}`);
+      say(`core-api (pid ${serviceProc.pid}, core ${serviceProc.cpu ?? 'any'}) at ${service.url}, NODE_ENV=production LOG_LEVEL=warn DB_POOL_SIZE=${opts.poolSize} RATE_LIMIT_PER_SECOND=${RATE_LIMIT_PER_SECOND}, node ${[...RUNTIME_NODE_ARGS, ...opts.serviceNodeArgs].join(' ')} (baselines: ${RUNTIME_NODE_ARGS.join(' ')})`);
       for (const b of Object.values(baselineTargets)) say(`baseline ${b.name} (pid ${b.proc.pid}, core ${b.proc.cpu ?? 'any'}) at ${b.url}: ${baselines[b.name].description}`);
       say(`autocannon (pid ${loadProc.pid}, core ${loadProc.cpu ?? 'any'}): ${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured, ${opts.rounds} rounds`);
 

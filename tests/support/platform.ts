@@ -91,7 +91,7 @@ export async function startPlatform(options: { messaging?: boolean; env?: Record
 
     const services: Service[] = ['core-api', 'booking', ...(options.messaging ? (['messaging'] as Service[]) : [])];
     for (const name of services) {
-      const child = spawn(process.execPath, ['--enable-source-maps', 'main.js'], { cwd: join(repoRoot, 'apps', name, 'dist'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=64', 'main.js'], { cwd: join(repoRoot, 'apps', name, 'dist'), env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d) => (output += `[${name}] ${d}`));
       child.stderr!.on('data', (d) => (output += `[${name}] ${d}`));
       children.set(name, child);

@@ -61,6 +61,14 @@ const intList = (name, value, fallback) => {
   return list;
 };
 
+
+/**
+ * The node flags the services run with in production (docker/Dockerfile's CMD, scripts/start.mjs):
+ * given to core-api and to the raw baselines alike, so neither side gets a runtime the other lacks.
+ * `--service-node-args` adds flags to the service only, to try a setting against the same baseline.
+ */
+export const RUNTIME_NODE_ARGS = ['--max-semi-space-size=64'];
+
 export function parseOptions(argv = process.argv.slice(2), env = process.env) {
   const { values } = parseArgs({
     args: argv,
