@@ -29,6 +29,7 @@ import { parseArgs, promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import amqplib from 'amqplib';
 import mysql from 'mysql2/promise';
+import { RUNTIME_NODE_ARGS } from '../lib/options.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST = join(ROOT, 'apps/messaging/dist');
@@ -377,7 +378,9 @@ export async function run(options) {
     // --profile: the harness's SIGWINCH-toggled CPU profiler, around the first measured pipeline round.
     const profiler = options.profile ? ['--require', join(ROOT, 'tests/perf/lib/cpu-profiler.cjs')] : [];
     if (options.profile) env.BENCH_PROFILE_DIR = tmpdir();
-    child = spawn(process.execPath, [...profiler, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean), join(DIST, 'main.js')], { env, stdio: ['ignore', fd, fd] });
+    // The flags production runs the service with (docker/Dockerfile CMD); the raw loop runs in this
+    // process, whose allocation is small enough for node's defaults not to matter.
+    child = spawn(process.execPath, [...RUNTIME_NODE_ARGS, ...profiler, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean), join(DIST, 'main.js')], { env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const exited = new Promise((r) => child.once('exit', r));
     cleanup.push(async () => {
