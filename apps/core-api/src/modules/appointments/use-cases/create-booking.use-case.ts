@@ -133,10 +133,10 @@ export class CreateBookingUseCase {
     });
     const clientIds = [...new Set([dto.clientId, ...schedules.map((s) => s.clientId)].filter((c): c is string => !!c))];
     const staffIds = [...new Set(schedules.map((s) => s.staffId))];
-    const starts = schedules.map((s) => s.start);
+    const starts = { start: Math.min(...schedules.map((s) => s.start)), end: Math.max(...schedules.map((s) => s.start)) };
     // The calendar base (usually from memory) answers for the services (404 when one is not the
     // branch's), staff, rooms and machines; clients are checked as they are locked.
-    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: Math.min(...starts), end: Math.max(...starts) + 1 }, staffIds);
+    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: starts.start, end: starts.end + 1 }, staffIds);
     this.checkReferences(base, schedules);
     const status = dto.bookingStatus ?? 'ACTIVE';
     const bookingId = newId();
@@ -148,7 +148,7 @@ export class CreateBookingUseCase {
       batchedTransaction(this.dataSource, async (tx) => {
         const claim = IdempotencyScope.claimStatements();
         const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId });
-        const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId, starts: { start: Math.min(...starts), end: Math.max(...starts) } }));
+        const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId, starts }));
         const results = await tx.run(...claim, ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
         // A duplicate request waited on the key's row; it finds the key taken (and replays its answer).
         if (claim.length) await IdempotencyScope.claimed(tx.manager, results[0]);
