@@ -71,7 +71,13 @@ export class BasicAuthGuard implements CanActivate {
     const key = CredentialCache.keyOf(header);
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const principal = await this.cache.verifyOnce(key, () => this.verify(header));
+    if (principal.role === 'SERVICE') serviceCredentialKeys.add(key);
+    return principal;
+  }
 
+  /** The slow part: the user's row and the password hash. */
+  private async verify(header: string): Promise<Principal> {
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw challenge();
@@ -84,10 +90,7 @@ export class BasicAuthGuard implements CanActivate {
     // Verify even when the user is unknown, so response time does not reveal which emails exist.
     const ok = await verifyPassword(user?.password_hash ?? (await unknownUserHash()), password);
     if (!user || !ok) throw challenge();
-    const principal: Principal = { userId: user.id, businessId: user.business_id, email: user.email, role: user.role, staffId: user.staff_id, version: user.version };
-    this.cache.set(key, principal);
-    if (principal.role === 'SERVICE') serviceCredentialKeys.add(key);
-    return principal;
+    return { userId: user.id, businessId: user.business_id, email: user.email, role: user.role, staffId: user.staff_id, version: user.version };
   }
 }
 

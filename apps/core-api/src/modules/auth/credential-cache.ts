@@ -9,6 +9,10 @@ import type { Principal } from './principal';
  */
 export class CredentialCache {
   private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+  /** Verifications under way, by key: the requests that arrive meanwhile wait for the same one. */
+  private readonly pending = new Map<string, Promise<Principal>>();
+  /** Moves when credentials change: a verification begun before that is not remembered. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -38,11 +42,44 @@ export class CredentialCache {
     this.entries.set(key, { principal, expiresAt: now + this.ttlMs });
   }
 
+  /**
+   * The principal for `key`: remembered, else verified by `verify` once however many requests
+   * ask at the same time. Without this, every request in flight when an entry expires (an
+   * integration keeps dozens open) ran the slow hash itself: 100 connections cost 100
+   * verifications, seconds of CPU every TTL, and a burst of a new credential did the same. A
+   * failed verification is shared with the requests that waited for it and not remembered.
+   */
+  verifyOnce(key: string, verify: () => Promise<Principal>): Promise<Principal> {
+    const cached = this.get(key);
+    if (cached) return Promise.resolve(cached);
+    const running = this.pending.get(key);
+    if (running) return running;
+    const generation = this.generation;
+    const verification = verify()
+      .then((principal) => {
+        if (generation === this.generation) this.set(key, principal);
+        return principal;
+      })
+      .finally(() => {
+        if (this.pending.get(key) === verification) this.pending.delete(key);
+      });
+    this.pending.set(key, verification);
+    return verification;
+  }
+
   clear(): void {
     this.entries.clear();
+    this.forgetPending();
   }
 
   forgetUser(userId: string): void {
     for (const [key, entry] of this.entries) if (entry.principal.userId === userId) this.entries.delete(key);
+    this.forgetPending();
+  }
+
+  /** Credentials changed: requests from now on verify afresh, and what is being verified now is not kept. */
+  private forgetPending(): void {
+    this.pending.clear();
+    this.generation++;
   }
 }
