@@ -65,11 +65,28 @@ const unauthorized = () =>
 // --- authentication: the same cache-then-argon2 scheme as core-api's BasicAuthGuard --------
 const ttlMs = Number(env.AUTH_CACHE_TTL_MS || 60_000);
 const principals = new Map();
+const verifying = new Map();
 async function authenticate(header) {
   if (!header || !/^Basic [A-Za-z0-9+/=]{4,1024}$/.test(header)) throw unauthorized();
   const key = createHash('sha256').update(header).digest('base64url');
   const cached = principals.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.principal;
+  // One verification per credential at a time, shared by the requests that arrive meanwhile
+  // (core-api's CredentialCache.verifyOnce): not 100 argon2 runs when an entry expires.
+  let running = verifying.get(key);
+  if (!running) {
+    running = verifyHeader(header)
+      .then((principal) => {
+        principals.set(key, { principal, expiresAt: Date.now() + ttlMs });
+        return principal;
+      })
+      .finally(() => verifying.delete(key));
+    verifying.set(key, running);
+  }
+  return running;
+}
+
+async function verifyHeader(header) {
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw unauthorized();
@@ -78,7 +95,6 @@ async function authenticate(header) {
   const [user] = await query('authUser', [email]);
   if (!user || !(await verify(user.password_hash, decoded.slice(colon + 1)).catch(() => false))) throw unauthorized();
   const principal = { userId: user.id, businessId: user.business_id, role: user.role };
-  principals.set(key, { principal, expiresAt: Date.now() + ttlMs });
   return principal;
 }
 
