@@ -202,9 +202,12 @@ export class BranchCalendarLoader {
 
   /**
    * The load's statements, for a caller that sends them with others in one round trip.
-   * `starts`: the only start times to be checked (a booking), so only appointments that could
-   * overlap them are read (one may start up to MAX_APPOINTMENT_MS before, and a service at a
-   * checked start ends within as long after); otherwise the base's whole span (availability).
+   * `starts`: the only start times to be checked (a booking), so only appointments that overlap
+   * what those starts could occupy are read: ones that start before the last start's service
+   * could end (the base's longest service, buffer included) and are still busy (buffer included)
+   * at the first start. The index range reaches MAX_APPOINTMENT_MS back; the busy-end test
+   * leaves the server, so a full day of a stylist's earlier appointments is not sent and parsed
+   * for every booking. Otherwise the base's whole span (availability).
    */
   loadQuery(
     base: CalendarBase,
@@ -212,7 +215,9 @@ export class BranchCalendarLoader {
   ): CalendarLoadQuery {
     const now = new Date(options.now);
     const from = new Date((options.starts?.start ?? base.span.start) - MAX_APPOINTMENT_MS);
-    const to = new Date(options.starts ? options.starts.end + MAX_APPOINTMENT_MS : base.span.end);
+    const to = new Date(options.starts ? options.starts.end + longestOccupancyMs(base) : base.span.end);
+    const stillBusy = options.starts ? 'AND a.busy_end_at > ?' : '';
+    const stillBusyParams = options.starts ? [new Date(options.starts.start)] : [];
     const exclude = `${options.excludeBookingId ? 'AND (a.booking_id IS NULL OR a.booking_id <> ?)' : ''} ${options.excludeAppointmentIds?.length ? 'AND a.id NOT IN (?)' : ''}`;
     const excludeParams = [...(options.excludeBookingId ? [options.excludeBookingId] : []), ...(options.excludeAppointmentIds?.length ? [options.excludeAppointmentIds] : [])];
     const staffIds = base.staff.map((s) => s.id);
@@ -228,8 +233,8 @@ export class BranchCalendarLoader {
     const statements: Statement[] = [];
     if (parts.length) {
       statements.push([
-        parts.map(([part, where]) => `${select(part)} WHERE ${where} AND a.start_at >= ? AND a.start_at < ? AND ${LIVE} ${exclude}`).join(' UNION ALL '),
-        parts.flatMap(([, , ids]) => [ids, from, to, now, ...excludeParams]),
+        parts.map(([part, where]) => `${select(part)} WHERE ${where} AND a.start_at >= ? AND a.start_at < ? ${stillBusy} AND ${LIVE} ${exclude}`).join(' UNION ALL '),
+        parts.flatMap(([, , ids]) => [ids, from, to, ...stillBusyParams, now, ...excludeParams]),
       ]);
     }
     if (base.roomIds.length) statements.push(['SELECT id, capacity FROM room WHERE id IN (?)', [base.roomIds]]);
@@ -274,6 +279,20 @@ export class BranchCalendarLoader {
   online(branch: BranchRow, now: number): OnlineOptions {
     return { now, minNoticeMinutes: branch.online_min_notice_minutes, horizonDays: branch.online_horizon_days };
   }
+}
+
+/**
+ * The longest time any of the base's services can occupy a stylist, a room or the client from
+ * its start: the longest duration (the service's own or a stylist's) plus the buffer after.
+ */
+export function longestOccupancyMs(base: Pick<CalendarBase, 'services' | 'qualifications'>): number {
+  let longest = 0;
+  for (const service of base.services) {
+    let minutes = service.durationMinutes;
+    for (const byService of base.qualifications.values()) minutes = Math.max(minutes, byService[service.id]?.durationMinutes ?? 0);
+    longest = Math.max(longest, (minutes + (service.bufferAfterMinutes ?? 0)) * 60_000);
+  }
+  return longest;
 }
 
 /** The stylist-occupied blocks of a stored appointment (its processing gap left free). */
