@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from './api-error';
+import { memoizeValidationMetadata } from './validation-metadata-cache';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -49,5 +50,6 @@ export class ApiValidationPipe implements PipeTransform {
 }
 
 export function createValidationPipe(): PipeTransform {
+  memoizeValidationMetadata();
   return new ApiValidationPipe();
 }
