@@ -7,6 +7,8 @@ import { localToInstant } from '../scheduling';
  * `appointmentDate` (YYYY-MM-DD) with local `HH:mm:ss` times; instants go out as ISO UTC.
  */
 export function parseIsoInstant(value: string, field: string): number {
+  const canonical = canonicalInstant(value);
+  if (canonical !== undefined) return canonical;
   const parsed = DateTime.fromISO(value, { setZone: true });
   if (!parsed.isValid || !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) {
     throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be an ISO 8601 instant with a zone, e.g. 2026-12-01T09:00:00Z`, [
@@ -14,6 +16,26 @@ export function parseIsoInstant(value: string, field: string): number {
     ]);
   }
   return parsed.toMillis();
+}
+
+const CANONICAL_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * The instant of the form nearly every caller sends (`2026-12-01T09:00:00Z`, `…+01:00`, with or
+ * without seconds and milliseconds), without luxon: ECMAScript's own date-time format, which
+ * `Date.parse` reads exactly; a booking paid more for luxon's general ISO parser than for its
+ * whole rules check. Only dates that exist and hours 00-23 qualify (`Date.parse` would roll
+ * 30 February into March); anything else is undefined and goes to luxon, as before.
+ */
+function canonicalInstant(value: string): number | undefined {
+  const m = CANONICAL_INSTANT.exec(value);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (Number(m[4]) > 23 || month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 export function isLocalDate(value: string): boolean {
