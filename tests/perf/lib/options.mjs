@@ -14,6 +14,8 @@ export const USAGE = `usage: npm run bench -- [options]        (or: node tests/p
   --rounds <n>          measurements per scenario and target, alternating order (BENCH_ROUNDS, 3)
   --duration <s>        seconds measured per round (BENCH_DURATION, 6)
   --warmup <s>          seconds of unmeasured load before each measurement (BENCH_WARMUP, 1)
+  --first-warmup <s>    seconds of unmeasured load before a target's first measurement of a scenario
+                        (BENCH_FIRST_WARMUP, 5): the JIT and caches reach their steady state first
   --connections <n>     autocannon connections (BENCH_CONNECTIONS, 100)
   --pool-size <n>       database pool of the service and of the baseline (DB_POOL_SIZE, 10)
   --profile <scenario>  CPU-profile core-api during that scenario's measurements (.cpuprofile + summary)
@@ -84,6 +86,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       rounds: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      'first-warmup': { type: 'string' },
       connections: { type: 'string' },
       'pool-size': { type: 'string' },
       profile: { type: 'string' },
@@ -121,6 +124,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     rounds: int('--rounds', values.rounds ?? env.BENCH_ROUNDS, 3),
     duration: int('--duration', values.duration ?? env.BENCH_DURATION, 6),
     warmup: int('--warmup', values.warmup ?? env.BENCH_WARMUP, 1, 0),
+    firstWarmup: int('--first-warmup', values['first-warmup'] ?? env.BENCH_FIRST_WARMUP, 5, 0),
     connections: int('--connections', values.connections ?? env.BENCH_CONNECTIONS, 100),
     poolSize: int('--pool-size', values['pool-size'] ?? env.DB_POOL_SIZE, 10),
     profile: values.profile,
