@@ -20,13 +20,13 @@
 // STACK-NOTES figure itself, measured in the same run.
 //
 // env: BASELINE_PORT, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, DB_POOL_SIZE, AUTH_CACHE_TTL_MS
-import { verify } from '@node-rs/argon2';
 import mysql from 'mysql2/promise';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { makeLane } from '../scenarios/booking-requests.mjs';
+import { basicAuthenticator } from './basic-auth.mjs';
 
 const env = process.env;
 const poolSize = Number(env.DB_POOL_SIZE || 10);
@@ -128,41 +128,11 @@ async function book({ businessId, branchId, clientId, staffId, serviceId, start,
 }
 
 // --- authentication: the same cache-then-argon2 scheme as core-api's BasicAuthGuard --------
-const ttlMs = Number(env.AUTH_CACHE_TTL_MS || 60_000);
-const principals = new Map();
-const verifying = new Map();
-const unauthorized = () => new HttpError(401, 'UNAUTHORIZED', 'Send HTTP Basic credentials', { 'www-authenticate': 'Basic realm="Chairbook", charset="UTF-8"' });
-async function authenticate(header) {
-  if (!header || !/^Basic [A-Za-z0-9+/=]{4,1024}$/.test(header)) throw unauthorized();
-  const key = createHash('sha256').update(header).digest('base64url');
-  const cached = principals.get(key);
-  if (cached && cached.expiresAt > Date.now()) return cached.principal;
-  // One verification per credential at a time, shared by the requests that arrive meanwhile
-  // (core-api's CredentialCache.verifyOnce): not 100 argon2 runs when an entry expires.
-  let running = verifying.get(key);
-  if (!running) {
-    running = verifyHeader(header)
-      .then((principal) => {
-        principals.set(key, { principal, expiresAt: Date.now() + ttlMs });
-        return principal;
-      })
-      .finally(() => verifying.delete(key));
-    verifying.set(key, running);
-  }
-  return running;
-}
-
-async function verifyHeader(header) {
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw unauthorized();
-  const username = decoded.slice(0, colon).trim().toLowerCase();
-  const email = username.startsWith('global/') ? username.slice(7) : username;
-  const [[user]] = await pool.query('SELECT id, business_id, email, role, staff_id, password_hash, version FROM api_user WHERE email = ? AND archived = 0', [email]);
-  if (!user || !(await verify(user.password_hash, decoded.slice(colon + 1)).catch(() => false))) throw unauthorized();
-  const principal = { userId: user.id, businessId: user.business_id, role: user.role };
-  return principal;
-}
+const authenticate = basicAuthenticator({
+  findUser: async (email) => (await pool.query('SELECT id, business_id, email, role, staff_id, password_hash, version FROM api_user WHERE email = ? AND archived = 0', [email]))[0][0],
+  unauthorized: () => new HttpError(401, 'UNAUTHORIZED', 'Send HTTP Basic credentials', { 'www-authenticate': 'Basic realm="Chairbook", charset="UTF-8"' }),
+  ttlMs: Number(env.AUTH_CACHE_TTL_MS || 60_000),
+});
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const ROUTE = /^\/third-party-api-server\/api\/business\/([A-Za-z0-9_-]{22})\/branch\/([A-Za-z0-9_-]{22})\/booking$/;
