@@ -1,4 +1,4 @@
-import { type DataSource, type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
+import { type DataSource, type EntityManager, QueryFailedError, QueryRunnerAlreadyReleasedError, type QueryRunner } from 'typeorm';
 
 /** One SQL statement with its `?` parameters. */
 export type Statement = readonly [sql: string, params?: readonly unknown[]];
@@ -72,6 +72,8 @@ export class BatchedTransaction {
    * same results and errors. Our data sources have no subscribers and no query timeout option.
    */
   private async query(sql: string, params: unknown[] | undefined): Promise<unknown> {
+    // A released runner still holds its connection, now back in the pool for someone else.
+    if (this.runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const connection = (await this.runner.connect()) as DriverConnection;
     const logger = this.runner.connection.logger;
     logger.logQuery(sql, params, this.runner);

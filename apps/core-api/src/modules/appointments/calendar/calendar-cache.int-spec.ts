@@ -1,6 +1,6 @@
 import { queryDatabase } from '@chairbook/testing';
-import { DataSource } from 'typeorm';
-import { batchedTransaction } from '@chairbook/platform';
+import { DataSource, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { BatchedTransaction, batchedTransaction } from '@chairbook/platform';
 import { newId } from '../../../shared/ids';
 import { CoreApiHarness, startCoreApi } from '../../../test-support/core-api-harness';
 import { bookingBody, createSalon, TestSalon } from '../../../test-support/salon';
@@ -131,6 +131,18 @@ describe('calendar base cache and its version (real MariaDB)', () => {
       ).rejects.toThrow('the rules said no');
       await expect(batchedTransaction(db, async (tx) => tx.run(['INSERT INTO calendar_version (business_id, version) VALUES (?, 1)', [key]]))).rejects.toThrow(/without commit/);
       expect(await queryDatabase(api.database, 'SELECT * FROM calendar_version WHERE business_id = ?', [key])).toEqual([]);
+    });
+
+    it('refuses statements once its connection went back to the pool', async () => {
+      let leaked: BatchedTransaction | undefined;
+      await expect(
+        batchedTransaction(db, async (tx) => {
+          leaked = tx;
+          await tx.run(['SELECT 1']);
+          throw new Error('stop here');
+        }),
+      ).rejects.toThrow('stop here');
+      await expect(leaked!.run(['SELECT 1'])).rejects.toBeInstanceOf(QueryRunnerAlreadyReleasedError);
     });
   });
 });
