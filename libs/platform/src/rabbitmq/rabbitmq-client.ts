@@ -333,9 +333,13 @@ export class RabbitMqClient {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.connecting = false;
       if (connection) this.dropConnection(err, connection);
-      else this.scheduleReconnect();
     } finally {
       this.connecting = false;
+      // A connection that closed while it was being set up (the consumers start after it
+      // already counts as connected) had its 'close' arrive while `connecting` held the
+      // reconnect back, and closing it again emits nothing: without this, a broker blip at
+      // that moment left the process disconnected for good.
+      if (!this.isConnected()) this.scheduleReconnect();
     }
   }
 
