@@ -63,7 +63,6 @@ const intList = (name, value, fallback) => {
   return list;
 };
 
-
 /**
  * The node flags the services run with in production (docker/Dockerfile's CMD, scripts/start.mjs):
  * given to core-api and to the raw baselines alike, so neither side gets a runtime the other lacks.
