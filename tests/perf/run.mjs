@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { callExternal, describeExternal, loadExternal, runCampaign } from './lib/external.mjs';
 import { checkDatabaseServer, createDatabase, createVhost, dropDatabase, runId } from './lib/infra.mjs';
 import { dbServer, parseOptions, RUNTIME_NODE_ARGS, USAGE } from './lib/options.mjs';
-import { busyPercent, CORES, coreCount, cpuMsOf, cpuTimes, freePort, hasTaskset, memoryOf, sampleRss, startNode, tailOf, waitForHttp } from './lib/processes.mjs';
+import { busyPercent, CORES, coreCount, cpuMsOf, cpuTimes, freePort, hasTaskset, memoryOf, sampleRss, sharedServerPids, startNode, tailOf, waitForHttp } from './lib/processes.mjs';
 import { DateTime } from 'luxon';
 import { formatProfile, summarizeProfile } from './lib/profile-summary.mjs';
 import { baselineTable, compareTable, median, resultsTable, scaleSvg, summarize, svgChart, TARGET_RATIO } from './lib/report.mjs';
@@ -180,6 +180,7 @@ async function measure(load, target, run, opts, headers, round) {
   }
   const cpuBefore = cpuTimes();
   const procCpuBefore = cpuMsOf(target.proc.pid);
+  const shared = Object.entries(sharedServerPids()).map(([name, pid]) => ({ name, pid, before: cpuMsOf(pid) }));
   const stopRss = sampleRss([target.proc.pid]);
   const result = await load.run({ ...job, duration: opts.duration, collect: true });
   const peak = stopRss();
@@ -187,6 +188,14 @@ async function measure(load, target, run, opts, headers, round) {
   run.tally?.(isService ? 'service' : 'baseline', result.statusCodes, result.laneCursor);
   const busy = busyPercent(cpuBefore, cpuTimes());
   const procCpuAfter = cpuMsOf(target.proc.pid);
+  // What the window cost MariaDB and RabbitMQ per answer (their background work included).
+  if (result.responses) {
+    result.sharedCpuUsPerRequest = {};
+    for (const s of shared) {
+      const after = cpuMsOf(s.pid);
+      if (s.before !== undefined && after !== undefined) result.sharedCpuUsPerRequest[s.name] = Math.round(((after - s.before) * 1000) / result.responses);
+    }
+  }
   await settle(result);
   result.unexpected = unexpectedOf(result, run.scenario.okStatuses);
   result.peakRssKb = peak[target.proc.pid];
@@ -276,9 +285,15 @@ async function rawLoop({ root, serviceEnv, database, spec, seconds, logDir, roun
   return out;
 }
 
+/** `  mariadb 420 rabbitmq 60 µs/req`: the shared servers' CPU per answer in the window. */
+function sharedOf(r) {
+  const parts = Object.entries(r.sharedCpuUsPerRequest ?? {}).map(([name, us]) => `${name} ${us}`);
+  return parts.length ? `  ${parts.join(' ')} µs/req` : '';
+}
+
 function fmtRound(r) {
   const statuses = Object.keys(r.statusCodes ?? {}).length > 1 ? `  statuses ${Object.entries(r.statusCodes).map(([k, v]) => `${k}:${v}`).join(' ')}` : '';
-  return `${String(r.rps).padStart(6)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  err ${r.errors + r.timeouts}  unexpected ${r.unexpected ?? r.non2xx}${statuses}  CPU ${r.processCpuPct ?? '-'}% ${r.cpuUsPerRequest ?? '-'} µs/req  core${CORES.server} ${r.coreBusyPct?.server ?? '-'}% core${CORES.load} ${r.coreBusyPct?.load ?? '-'}%${r.coreBusyPct?.stealServer || r.coreBusyPct?.stealLoad ? `  steal ${r.coreBusyPct.stealServer}%/${r.coreBusyPct.stealLoad}%` : ''}`;
+  return `${String(r.rps).padStart(6)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  err ${r.errors + r.timeouts}  unexpected ${r.unexpected ?? r.non2xx}${statuses}  CPU ${r.processCpuPct ?? '-'}% ${r.cpuUsPerRequest ?? '-'} µs/req  core${CORES.server} ${r.coreBusyPct?.server ?? '-'}% core${CORES.load} ${r.coreBusyPct?.load ?? '-'}%${sharedOf(r)}${r.coreBusyPct?.stealServer || r.coreBusyPct?.stealLoad ? `  steal ${r.coreBusyPct.stealServer}%/${r.coreBusyPct.stealLoad}%` : ''}`;
 }
 
 function printResults(results) {

@@ -2,7 +2,7 @@
 // one core with taskset when it exists, with their logs in files and their memory sampled
 // from /proc.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 
@@ -139,6 +139,26 @@ export function busyPercent(before, after) {
     const total = after[core].total - before[core].total;
     out[core] = total > 0 ? Math.round((100 * (after[core].busy - before[core].busy)) / total) : 0;
     out[`steal${core}`] = total > 0 ? Math.round((100 * (after[core].steal - before[core].steal)) / total) : 0;
+  }
+  return out;
+}
+
+/**
+ * The shared servers' processes (found by name, since the bench did not start them): their CPU
+ * per request shows what a target makes MariaDB and RabbitMQ do on its behalf, which the
+ * target's own CPU time leaves out.
+ */
+export function sharedServerPids() {
+  const out = {};
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const comm = readFileSync(`/proc/${name}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') out.mariadb ??= Number(name);
+      else if (comm === 'beam.smp') out.rabbitmq ??= Number(name);
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }

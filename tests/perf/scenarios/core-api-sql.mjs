@@ -62,11 +62,12 @@ export const SQL = {
     source: 'apps/core-api/src/modules/clients/clients.service.ts',
     fragment: 'SELECT client_id, category_id FROM client_category_member WHERE client_id IN (?) ORDER BY category_id',
   },
-  // modules/branches/branches.service.ts, BranchesService.require (StaffService.list calls it)
+  // modules/branches/branch.view.ts, BRANCH_WITH_CALENDAR_VERSION: TenancyGuard and
+  // BranchesService.require read the branch with its business's calendar version
   branchById: {
-    sql: 'SELECT * FROM branch WHERE id = ? AND business_id = ?',
-    source: 'apps/core-api/src/modules/branches/branches.service.ts',
-    fragment: 'SELECT * FROM branch WHERE id = ? AND business_id = ?',
+    sql: 'SELECT b.*, cv.version AS calendar_version FROM branch b LEFT JOIN calendar_version cv ON cv.business_id = b.business_id WHERE b.id = ? AND b.business_id = ?',
+    source: 'apps/core-api/src/modules/branches/branch.view.ts',
+    fragment: 'SELECT b.*, cv.version AS calendar_version FROM branch b LEFT JOIN calendar_version cv ON cv.business_id = b.business_id WHERE b.id = ? AND b.business_id = ?',
   },
   // modules/staff/staff.service.ts, StaffService.list (clause: business, branch, archived = 0)
   staffList: {
