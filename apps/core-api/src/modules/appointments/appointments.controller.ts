@@ -7,7 +7,7 @@ import { EtagInterceptor } from '../../shared/http/etag.interceptor';
 import { IdempotentInTransaction } from '../../shared/http/idempotency-scope';
 import { IdPipe } from '../../shared/http/id.pipe';
 import { isId } from '../../shared/ids';
-import { CurrentPrincipal, RequireRole, TenantBranch } from '../auth/auth.decorators';
+import { CachedTenantBranch, CurrentPrincipal, RequireRole, TenantBranch } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import type { BranchRow } from '../branches/branch.view';
 import { BranchesService } from '../branches/branches.service';
@@ -72,6 +72,7 @@ export class AppointmentsController {
 
   @Post(`${BRANCH_PATH}/booking`)
   @IdempotentInTransaction()
+  @CachedTenantBranch()
   @RequireRole('RECEPTION', { service: true })
   @ApiOperation({ summary: 'Book services for clients (ACTIVE, or RESERVED as a hold); 409 with Phorest’s codes when the time is taken' })
   book(

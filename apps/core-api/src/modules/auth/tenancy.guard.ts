@@ -1,7 +1,10 @@
 import { ApiError } from '@chairbook/platform';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { BRANCH_WITH_CALENDAR_VERSION } from '../branches/branch.view';
+import { BranchRowCache } from '../branches/branch-row.cache';
+import { BRANCH_WITH_CALENDAR_VERSION, BranchRow } from '../branches/branch.view';
+import { CACHED_TENANT_BRANCH } from './auth.decorators';
 import type { Principal } from './principal';
 
 /**
@@ -32,11 +35,15 @@ export const PATH_ID_TABLES: Record<string, readonly string[]> = {
   jobId: ['csv_export_job'],
 };
 
-type TenancyRequest = { principal?: Principal; params?: Record<string, string>; tenantBranch?: Record<string, unknown> };
+type TenancyRequest = { principal?: Principal; params?: Record<string, string>; tenantBranch?: BranchRow };
 
 @Injectable()
 export class TenancyGuard implements CanActivate {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reflector: Reflector,
+    private readonly branches: BranchRowCache,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -52,17 +59,29 @@ export class TenancyGuard implements CanActivate {
       if (!tables) continue;
       // Malformed ids are left to the IdPipe (400); only well-formed ones are looked up.
       if (!/^[A-Za-z0-9_-]{22}$/.test(value)) continue;
-      const owned = name === 'branchId' ? await this.branch(request, value, businessId) : await this.ownedBy(tables, value, businessId);
+      const owned =
+        name === 'branchId' ? await this.branch(request, value, businessId, this.reflector.get<boolean>(CACHED_TENANT_BRANCH, context.getHandler()) === true) : await this.ownedBy(tables, value, businessId);
       if (!owned) throw ApiError.notFound(name.replace(/Id$/, '').replace(/^./, (c) => c.toUpperCase()));
     }
     return true;
   }
 
-  /** The branch is read whole and kept on the request (see TenantBranch): handlers need not read it again. */
-  private async branch(request: TenancyRequest, id: string, businessId: string): Promise<boolean> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(BRANCH_WITH_CALENDAR_VERSION, [id, businessId]);
-    if (rows.length) request.tenantBranch = rows[0];
-    return rows.length > 0;
+  /**
+   * The branch is read whole and kept on the request (see TenantBranch): handlers need not read
+   * it again. Every read refreshes BranchRowCache; routes marked `@CachedTenantBranch()` take
+   * the row from it when it is there.
+   */
+  private async branch(request: TenancyRequest, id: string, businessId: string, cached: boolean): Promise<boolean> {
+    const hit = cached ? this.branches.get(id, businessId) : undefined;
+    if (hit) {
+      request.tenantBranch = hit;
+      return true;
+    }
+    const rows: BranchRow[] = await this.dataSource.query(BRANCH_WITH_CALENDAR_VERSION, [id, businessId]);
+    if (!rows.length) return false;
+    this.branches.remember(rows[0]);
+    request.tenantBranch = rows[0];
+    return true;
   }
 
   private async ownedBy(tables: readonly string[], id: string, businessId: string): Promise<boolean> {

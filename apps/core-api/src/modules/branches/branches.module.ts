@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { BranchRowCache } from './branch-row.cache';
 import { BranchesController } from './branches.controller';
 import { BranchesService } from './branches.service';
 
@@ -6,7 +7,7 @@ import { BranchesService } from './branches.service';
 @Global()
 @Module({
   controllers: [BranchesController],
-  providers: [BranchesService],
-  exports: [BranchesService],
+  providers: [BranchesService, BranchRowCache],
+  exports: [BranchesService, BranchRowCache],
 })
 export class BranchesModule {}

@@ -1,5 +1,5 @@
 import { DomainEvent } from '@chairbook/contracts';
-import { ApiError, batchedTransaction, isTransientDbError } from '@chairbook/platform';
+import { ApiError, batchedTransaction, isTransientDbError, type Statement } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkBooking, effectiveTiming, RefusalCode, ScheduleRequest } from '../../../scheduling';
@@ -9,12 +9,28 @@ import { newId } from '../../../shared/ids';
 import { toMajor, toMinor } from '../../../shared/money';
 import { parseIsoInstant } from '../../../shared/time';
 import type { Principal } from '../../auth/principal';
+import { BranchRowCache } from '../../branches/branch-row.cache';
 import { BranchesService } from '../../branches/branches.service';
 import { BranchRow } from '../../branches/branch.view';
 import { AppointmentReader, AppointmentRow } from '../appointment.views';
 import { BranchCalendarLoader, CalendarBase } from '../calendar/branch-calendar.loader';
 import { CreateBookingDto } from '../dto/booking.dto';
 import { lockStatements } from './locking';
+
+/** Attempts at a booking whose branch's calendar version moved under it (the last one trusts a fresh read). */
+const MAX_CALENDAR_ATTEMPTS = 3;
+
+/** The business's calendar version, read inside the booking's transaction (no row before any change). */
+const CALENDAR_VERSION_OF = (businessId: string): Statement => ['SELECT version FROM calendar_version WHERE business_id = ?', [businessId]];
+
+const sameCalendarVersion = (a: string | number | null | undefined, b: string | number | null | undefined) => String(a ?? 0) === String(b ?? 0);
+
+/** The branch row the booking started from is older than the database's calendar (see execute). */
+class CalendarChangedError extends Error {
+  constructor() {
+    super('the business calendar changed since the branch was read');
+  }
+}
 
 /** Refusals that mean "the request was wrong" (400) rather than "the time is taken" (409). */
 const INVALID: ReadonlySet<RefusalCode> = new Set(['STAFF_UNQUALIFIED', 'RESOURCE_NOT_SUITABLE', 'SERVICE_NOT_ONLINE_BOOKABLE', 'STAFF_NOT_ONLINE_BOOKABLE']);
@@ -98,14 +114,40 @@ export class CreateBookingUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly branches: BranchesService,
+    private readonly branchRows: BranchRowCache,
     private readonly calendar: BranchCalendarLoader,
     private readonly reader: AppointmentReader,
     private readonly events: DomainEvents,
   ) {}
 
-  /** `loadedBranch`: the branch row TenancyGuard already read for this request (else it is read here). */
+  /**
+   * `loadedBranch`: the branch row TenancyGuard found for this request (else it is read here),
+   * perhaps from memory (BranchRowCache): the transaction compares its calendar version with
+   * the database's, and when they differ (the branch, its staff, services or rota changed since)
+   * the booking starts again with the branch read afresh, so the rules never judge by a stale
+   * rota. The last attempt takes the row it reads as it is, as a read before the transaction would.
+   */
   async execute(principal: Principal, businessId: string, branchId: string, dto: CreateBookingDto, now = Date.now(), loadedBranch?: BranchRow) {
-    const branch = loadedBranch && loadedBranch.id === branchId && loadedBranch.business_id === businessId ? loadedBranch : await this.branches.require(businessId, branchId);
+    let branch = loadedBranch && loadedBranch.id === branchId && loadedBranch.business_id === businessId ? loadedBranch : await this.requireBranch(businessId, branchId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.book(principal, businessId, branch, dto, now, attempt < MAX_CALENDAR_ATTEMPTS);
+      } catch (err) {
+        if (!(err instanceof CalendarChangedError)) throw err;
+        this.branchRows.forget(branchId);
+        branch = await this.requireBranch(businessId, branchId);
+      }
+    }
+  }
+
+  private async requireBranch(businessId: string, branchId: string): Promise<BranchRow> {
+    const row = await this.branches.require(businessId, branchId);
+    this.branchRows.remember(row);
+    return row;
+  }
+
+  private async book(principal: Principal, businessId: string, branch: BranchRow, dto: CreateBookingDto, now: number, checkCalendarVersion: boolean) {
+    const branchId = branch.id;
     const online = principal.role === 'SERVICE';
     const schedules: FlatSchedule[] = dto.clientAppointmentSchedules.flatMap((c, ci) => {
       const clientId = c.clientId ?? dto.clientId;
@@ -149,11 +191,13 @@ export class CreateBookingUseCase {
         const claim = IdempotencyScope.claimStatements();
         const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId });
         const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId, starts }));
-        const results = await tx.run(...claim, ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
+        const results = await tx.run(...claim, CALENDAR_VERSION_OF(businessId), ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
         // A duplicate request waited on the key's row; it finds the key taken (and replays its answer).
         if (claim.length) await IdempotencyScope.claimed(tx.manager, results[0]);
         let next = claim.length;
         const take = (count: number) => results.slice(next, (next += count));
+        const [versionRows] = take(1) as { version: string | number }[][];
+        if (checkCalendarVersion && !sameCalendarVersion(versionRows[0]?.version, branch.calendar_version)) throw new CalendarChangedError();
         const contacts = lock.parse(take(lock.statements.length));
         if (contacts.size !== clientIds.length) throw ApiError.notFound('Client');
         const loads = loadQueries.map((q) => q.parse(take(q.statements.length)));

@@ -1,0 +1,77 @@
+import { DataSource } from 'typeorm';
+import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
+import { createBusiness } from '../../test-support/api-client';
+import { bookingBody, createSalon, TestSalon } from '../../test-support/salon';
+import { newId } from '../../shared/ids';
+import { BranchRowCache } from '../branches/branch-row.cache';
+
+// A winter Thursday in Dublin: local time = UTC.
+const DAY = '2027-03-04';
+const at = (hhmm: string) => `${DAY}T${hhmm}:00.000Z`;
+
+/**
+ * The booking route takes its branch from memory (BranchRowCache) and checks the business's
+ * calendar version inside its transaction. These changes are made behind the copy's back
+ * (plain SQL, as another copy, a script or a migration would), after a booking has put the
+ * branch in its cache: the next booking must still be judged by the database's rota and
+ * settings, and the cache must never answer for another business's branch.
+ */
+describe('booking: the branch from memory, checked against the calendar version (real MariaDB)', () => {
+  let api: CoreApiHarness;
+  let salon: TestSalon;
+  let db: DataSource;
+  let client = 0;
+  const newClient = async () => (await salon.owner.post(`${salon.owner.business}/client`, { firstName: `Cache${++client}`, lastName: 'Test' })).body.clientId as string;
+  const book = async (serviceId: string, staffId: string, time: string, status: 'ACTIVE' | 'RESERVED' = 'ACTIVE') =>
+    salon.owner.post(`${salon.owner.branch}/booking`, bookingBody(await newClient(), [[serviceId, staffId, at(time)]], status));
+
+  beforeAll(async () => {
+    api = await startCoreApi();
+    salon = await createSalon(api);
+    db = api.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('sees time off added behind its back: the cached branch is read again and the stylist refused', async () => {
+    const { blowDry } = salon.services;
+    const { aoife } = salon.staff;
+    expect((await book(blowDry, aoife, '09:00')).status).toBe(201);
+    expect(api.app.get(BranchRowCache).get(salon.owner.branchId, salon.owner.businessId)).toBeDefined();
+    await db.query('INSERT INTO staff_time_off (id, business_id, branch_id, staff_id, start_at, end_at, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))', [
+      newId(),
+      salon.owner.businessId,
+      salon.owner.branchId,
+      aoife,
+      new Date(at('12:00')),
+      new Date(at('14:00')),
+      'dentist',
+    ]);
+    const refused = await book(blowDry, aoife, '12:30');
+    expect([refused.status, refused.body.code]).toEqual([409, 'STAFF_NOT_WORKING']);
+    expect((await book(blowDry, aoife, '14:00')).status).toBe(201);
+  });
+
+  it('uses branch settings changed behind its back (a hold lasts the new hold time)', async () => {
+    const { blowDry } = salon.services;
+    const { conor } = salon.staff;
+    expect((await book(blowDry, conor, '09:00')).status).toBe(201);
+    await db.query('UPDATE branch SET hold_minutes = 42 WHERE id = ?', [salon.owner.branchId]);
+    const started = Date.now();
+    const hold = await book(blowDry, conor, '10:00', 'RESERVED');
+    expect(hold.status).toBe(201);
+    const minutes = (Date.parse(hold.body.holdExpiresAt) - started) / 60_000;
+    expect(minutes).toBeGreaterThan(41.5);
+    expect(minutes).toBeLessThan(42.5);
+  });
+
+  it('answers 404 for another business’s branch even while that branch is cached', async () => {
+    const other = await createBusiness(api, { timeZone: 'Europe/Dublin', country: 'IE' });
+    const otherBranch = other.branchId;
+    const otherBranchRow = (await db.query('SELECT b.*, NULL AS calendar_version FROM branch b WHERE id = ?', [otherBranch]))[0];
+    api.app.get(BranchRowCache).remember({ ...otherBranchRow, calendar_version: 0 });
+    const res = await salon.owner.post(`${salon.owner.business}/branch/${otherBranch}/booking`, bookingBody(await newClient(), [[salon.services.blowDry, salon.staff.aoife, at('15:00')]]));
+    expect([res.status, res.body.code, res.body.message]).toEqual([404, 'NOT_FOUND', 'Branch not found']);
+  });
+});
