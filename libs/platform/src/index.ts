@@ -4,6 +4,7 @@ export * from './logging/request-context';
 export * from './http/api-error';
 export * from './http/api-exception.filter';
 export * from './http/validation';
+export * from './runtime/async-resource-bind';
 export * from './http/observability';
 export * from './metrics/metrics.controller';
 export * from './health/http-dependency';

@@ -6,6 +6,7 @@ import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { installHttpObservability } from '../http/observability';
 import { DEFAULT_REQUEST_TIMEOUT_MS, installRequestTimeout, SkipTimedOutRequestInterceptor } from '../http/request-timeout';
 import { createValidationPipe } from '../http/validation';
+import { installFastAsyncResourceBind } from '../runtime/async-resource-bind';
 
 /**
  * Loads configuration or stops the process with one readable message naming every bad
@@ -26,9 +27,10 @@ export function loadConfigOrExit<T>(load: () => T): T {
 /**
  * The HTTP conventions every service shares: error shape, validation, request ids, metrics, and
  * the request timeout (`REQUEST_TIMEOUT_MS`: 503 TIMEOUT that long after a request arrived,
- * guards included).
+ * guards included). Also makes AsyncResource.bind cheap (see installFastAsyncResourceBind).
  */
 export function configureHttpApp(app: INestApplication, logger: Logger, options: { requestTimeoutMs?: number } = {}): void {
+  installFastAsyncResourceBind();
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost), logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new SkipTimedOutRequestInterceptor());
