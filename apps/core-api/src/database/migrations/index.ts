@@ -4,6 +4,7 @@ import { Retail1764000500000 } from './1764000500000-retail';
 import { ReportIndexes1764000500100 } from './1764000500100-report-indexes';
 import { RateLimitWindow1764000600000 } from './1764000600000-rate-limit-window';
 import { CalendarVersion1764000700000 } from './1764000700000-calendar-version';
+import { OutboxEventIdUnindexed1764000800000 } from './1764000800000-outbox-event-id-unindexed';
 
 /** Every migration, in order. Listed as classes (not globs) so the bundled app finds them. */
 export const coreMigrations = [
@@ -13,4 +14,5 @@ export const coreMigrations = [
   ReportIndexes1764000500100,
   RateLimitWindow1764000600000,
   CalendarVersion1764000700000,
+  OutboxEventIdUnindexed1764000800000,
 ];
