@@ -61,6 +61,25 @@ describe('live appointment screen (two copies, real RabbitMQ)', () => {
     await waitFor(() => screen.messages.find((m) => m.type === 'appointment.checked_in'), { what: 'the check-in push' });
   });
 
+  it('pushes to a screen opened after the branch’s last screen closed (the copy forgot the branch meanwhile)', async () => {
+    const ws = second.baseUrl.replace('http', 'ws');
+    const auth = salon.owner.authorization!;
+    const url = `${ws}/ws/branch/${salon.owner.branchId}`;
+    // Close every screen of the branch on the second copy, then open one again.
+    for (const s of sockets.splice(0)) s.close();
+    const before = await connect(url, { authorization: auth });
+    await waitFor(() => before.messages.some((m) => m.type === 'welcome'), { what: 'welcome' });
+    before.socket.close();
+    await new Promise((resolve) => before.socket.once('close', resolve));
+    const screen = await connect(url, { authorization: auth });
+    await waitFor(() => screen.messages.some((m) => m.type === 'welcome'), { what: 'welcome again' });
+    const booked = await salon.owner.post(`${salon.owner.branch}/booking`, bookingBody(salon.clients.maeve, [[salon.services.blowDry, salon.staff.conor, '2027-02-03T11:00:00.000Z']]));
+    expect(booked.status).toBe(201);
+    const appointmentId = booked.body.clientAppointmentSchedules[0].serviceSchedules[0].appointmentId;
+    const pushed = await waitFor(() => screen.messages.find((m) => m.type === 'appointment.booked' && m.data.appointmentId === appointmentId), { what: 'the push after reopening' });
+    expect(pushed.data).toMatchObject({ staffId: salon.staff.conor, startTime: '2027-02-03T11:00:00.000Z' });
+  });
+
   it('opens with a one-use ticket (browsers), and refuses a reused ticket or no credentials', async () => {
     const ticket = await salon.owner.post(`${salon.owner.branch}/appointment-screen/ticket`);
     expect(ticket.status).toBe(201);

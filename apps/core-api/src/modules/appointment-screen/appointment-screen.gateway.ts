@@ -46,6 +46,8 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
       void this.upgrade(request, socket, head);
     });
     await this.broker.subscribeBroadcast(broadcastBindings.appointmentScreen, async (message) => {
+      // No screen open on this copy (most of the time, on most copies): nothing to parse.
+      if (!this.screens.size) return;
       const raw = JSON.parse(message.content.toString('utf8')) as { branchId?: unknown };
       // Most events concern a branch with no screen open on this copy: skip the contract check.
       if (typeof raw.branchId !== 'string' || !this.screens.get(raw.branchId)?.size) return;
@@ -112,6 +114,8 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
     ws.on('pong', () => ((ws as WebSocket & { alive?: boolean }).alive = true));
     ws.on('close', () => {
       set.delete(ws);
+      // The last screen of the branch gone: forget the branch, so an idle copy skips every event.
+      if (!set.size && this.screens.get(branchId) === set) this.screens.delete(branchId);
       openScreens.dec();
     });
     ws.on('error', (err) => this.logger.debug({ err }, 'screen socket error'));
