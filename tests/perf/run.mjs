@@ -172,7 +172,7 @@ async function measure(load, target, run, opts, headers, round) {
   // interpreter and baseline tiers until they are hot: core-api's booking path took 2x its
   // steady CPU per request over the first ~5 s (a 1 s warm-up left round 1 at 5-7 ms a booking,
   // rounds 2-3 at ~3). Both targets get the same longer warm-up before their first window.
-  const warmup = round === 1 ? Math.max(opts.warmup, opts.firstWarmup ?? 0) : opts.warmup;
+  const warmup = round === 1 ? Math.max(opts.warmup, opts.firstWarmup ?? 0, run.scenario.firstWarmup ?? 0) : opts.warmup;
   if (warmup > 0) {
     const warm = await load.run({ ...job, duration: warmup, collect: false });
     run.tally?.(isService ? 'service' : 'baseline', warm.statusCodes, warm.laneCursor);
@@ -283,6 +283,14 @@ async function rawLoop({ root, serviceEnv, database, spec, seconds, logDir, roun
   const out = JSON.parse(line);
   out.cpuUsPerTransaction = out.transactions ? Math.round(((cpuLast - cpuBefore) * 1000) / out.transactions) : undefined;
   return out;
+}
+
+/** `; 20 s for booking-create, booking-contention`: scenarios that ask for a longer first warm-up. */
+function longerFirstWarmups(scenarios, opts) {
+  const longer = scenarios.filter((s) => (s.firstWarmup ?? 0) > Math.max(opts.warmup, opts.firstWarmup));
+  const bySeconds = new Map();
+  for (const s of longer) bySeconds.set(s.firstWarmup, [...(bySeconds.get(s.firstWarmup) ?? []), s]);
+  return [...bySeconds].map(([seconds, list]) => `; ${seconds} s for ${list.map((s) => s.name).join(', ')}`).join('');
 }
 
 /** `  mariadb 420 rabbitmq 60 µs/req`: the shared servers' CPU per answer in the window. */
@@ -571,7 +579,7 @@ async function main() {
       for (const p of [serviceProc, ...Object.values(baselineTargets).map((b) => b.proc)]) track(p);
       say(`core-api (pid ${serviceProc.pid}, core ${serviceProc.cpu ?? 'any'}) at ${service.url}, NODE_ENV=production LOG_LEVEL=warn DB_POOL_SIZE=${opts.poolSize} RATE_LIMIT_PER_SECOND=${RATE_LIMIT_PER_SECOND}, node ${[...RUNTIME_NODE_ARGS, ...opts.serviceNodeArgs].join(' ')} (baselines: ${RUNTIME_NODE_ARGS.join(' ')})`);
       for (const b of Object.values(baselineTargets)) say(`baseline ${b.name} (pid ${b.proc.pid}, core ${b.proc.cpu ?? 'any'}) at ${b.url}: ${baselines[b.name].description}`);
-      say(`autocannon (pid ${loadProc.pid}, core ${loadProc.cpu ?? 'any'}): ${opts.connections} connections, ${opts.warmup} s warm-up (${Math.max(opts.warmup, opts.firstWarmup)} s before each target's first round) + ${opts.duration} s measured, ${opts.rounds} rounds`);
+      say(`autocannon (pid ${loadProc.pid}, core ${loadProc.cpu ?? 'any'}): ${opts.connections} connections, ${opts.warmup} s warm-up (${Math.max(opts.warmup, opts.firstWarmup)} s before each target's first round${longerFirstWarmups(scenarios, opts)}) + ${opts.duration} s measured, ${opts.rounds} rounds`);
 
       const business = fixture.businesses[0];
       const headers = { authorization: `Basic ${Buffer.from(`global/${business.ownerEmail}:${fixture.password}`).toString('base64')}` };
