@@ -143,6 +143,23 @@ interface Broadcast {
   handler: (message: ReceivedMessage) => Promise<void>;
   onResubscribed?: () => void;
   subscribedBefore: boolean;
+  /** Whether the caller wants the messages now (see BroadcastSubscription.setActive). */
+  active: boolean;
+  /** The current connection's channel and queue, and whether the queue is bound. */
+  channel?: Channel;
+  queue?: string;
+  bound: boolean;
+  /** Binding changes, one after another. */
+  changes: Promise<void>;
+}
+
+/** A broadcast subscription whose routing keys can be bound and unbound as it is needed. */
+export interface BroadcastSubscription {
+  /**
+   * Binds (true) or unbinds (false) the subscription's queue. Resolves once the broker has
+   * done it (or, while disconnected, at once: the next connection binds as it was last asked).
+   */
+  setActive(active: boolean): Promise<void>;
 }
 
 export interface PublishOptions {
@@ -236,12 +253,35 @@ export class RabbitMqClient {
    * Hears every message with these routing keys on a temporary queue of this process alone
    * (each copy of a service gets its own copy of the message). Nothing is kept while the
    * process is disconnected, so `onResubscribed` runs after every reconnect to let the caller
-   * resynchronise (e.g. drop a cache).
+   * resynchronise (e.g. drop a cache). With `active: false` the queue is not bound until
+   * `setActive(true)`: the broker then drops what nobody here wants instead of delivering it.
    */
-  async subscribeBroadcast(bindings: readonly string[], handler: (message: ReceivedMessage) => Promise<void>, options: { onResubscribed?: () => void } = {}): Promise<void> {
-    const broadcast: Broadcast = { bindings, handler, onResubscribed: options.onResubscribed, subscribedBefore: false };
+  async subscribeBroadcast(
+    bindings: readonly string[],
+    handler: (message: ReceivedMessage) => Promise<void>,
+    options: { onResubscribed?: () => void; active?: boolean } = {},
+  ): Promise<BroadcastSubscription> {
+    const broadcast: Broadcast = { bindings, handler, onResubscribed: options.onResubscribed, subscribedBefore: false, active: options.active ?? true, bound: false, changes: Promise.resolve() };
     this.broadcasts.push(broadcast);
     if (this.connection && this.confirmChannel) await this.startBroadcast(this.connection, broadcast).catch((err) => this.dropConnection(err));
+    return { setActive: (active) => this.setBroadcastActive(broadcast, active) };
+  }
+
+  private setBroadcastActive(broadcast: Broadcast, active: boolean): Promise<void> {
+    broadcast.active = active;
+    // A failure is logged, not thrown: it means the channel broke, and the next connection
+    // binds as `active` then says.
+    broadcast.changes = broadcast.changes.then(() => this.applyBinding(broadcast)).catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast binding change failed'));
+    return broadcast.changes;
+  }
+
+  /** Brings the current queue's bindings to what `active` asks (nothing to do while disconnected). */
+  private async applyBinding(broadcast: Broadcast): Promise<void> {
+    const { channel, queue } = broadcast;
+    if (!channel || !queue || broadcast.bound === broadcast.active) return;
+    const method = broadcast.active ? 'bindQueue' : 'unbindQueue';
+    for (const key of broadcast.bindings) await call((cb) => channel[method](queue, DOMAIN_EVENTS_EXCHANGE, key, {}, cb));
+    broadcast.bound = broadcast.active;
   }
 
   /** Publishes to the domain events exchange and waits for the broker's confirm. */
@@ -375,6 +415,11 @@ export class RabbitMqClient {
       c.tag = undefined;
       c.acks = undefined;
     }
+    for (const b of this.broadcasts) {
+      b.channel = undefined;
+      b.queue = undefined;
+      b.bound = false;
+    }
     if (err) this.lastError = err.message;
     if (this.closing) return;
     if (wasConnected) this.options.logger.warn({ err: this.lastError }, 'lost RabbitMQ connection; reconnecting');
@@ -461,7 +506,12 @@ export class RabbitMqClient {
     const channel = await call<Channel>((cb) => connection.createChannel(cb));
     channel.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'broadcast channel error'));
     const { queue } = await call<{ queue: string }>((cb) => channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false }, cb));
-    for (const key of broadcast.bindings) await call((cb) => channel.bindQueue(queue, DOMAIN_EVENTS_EXCHANGE, key, {}, cb));
+    broadcast.channel = channel;
+    broadcast.queue = queue;
+    broadcast.bound = false;
+    const applied = broadcast.changes.then(() => this.applyBinding(broadcast));
+    broadcast.changes = applied.catch(() => undefined);
+    await applied;
     await call((cb) =>
       channel.consume(
         queue,

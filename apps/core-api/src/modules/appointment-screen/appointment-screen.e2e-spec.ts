@@ -1,7 +1,9 @@
+import type { BroadcastSubscription } from '@chairbook/platform';
 import { captureEvents, waitFor } from '@chairbook/testing';
 import { WebSocket } from 'ws';
 import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
 import { bookingBody, createSalon, TestSalon } from '../../test-support/salon';
+import { AppointmentScreenGateway } from './appointment-screen.gateway';
 
 /**
  * Book through the API on one copy of core-api; a front-desk screen connected to ANOTHER copy
@@ -61,23 +63,32 @@ describe('live appointment screen (two copies, real RabbitMQ)', () => {
     await waitFor(() => screen.messages.find((m) => m.type === 'appointment.checked_in'), { what: 'the check-in push' });
   });
 
-  it('pushes to a screen opened after the branch’s last screen closed (the copy forgot the branch meanwhile)', async () => {
+  it('unsubscribes a copy whose last screen closed, and subscribes it again before the next screen opens', async () => {
+    const gateway = second.app.get(AppointmentScreenGateway);
+    gateway.unbindAfterMs = 0;
+    // Watch the copy's subscription being switched (the broker's bindings follow it).
+    const subscription = (gateway as unknown as { subscription: BroadcastSubscription }).subscription;
+    const switched: boolean[] = [];
+    const setActive = subscription.setActive.bind(subscription);
+    subscription.setActive = async (active) => {
+      switched.push(active);
+      await setActive(active);
+    };
     const ws = second.baseUrl.replace('http', 'ws');
     const auth = salon.owner.authorization!;
     const url = `${ws}/ws/branch/${salon.owner.branchId}`;
-    // Close every screen of the branch on the second copy, then open one again.
     for (const s of sockets.splice(0)) s.close();
-    const before = await connect(url, { authorization: auth });
-    await waitFor(() => before.messages.some((m) => m.type === 'welcome'), { what: 'welcome' });
-    before.socket.close();
-    await new Promise((resolve) => before.socket.once('close', resolve));
+    await waitFor(() => switched.at(-1) === false, { what: 'the copy unsubscribing after its last screen closed' });
+
     const screen = await connect(url, { authorization: auth });
     await waitFor(() => screen.messages.some((m) => m.type === 'welcome'), { what: 'welcome again' });
+    expect(switched.at(-1)).toBe(true);
     const booked = await salon.owner.post(`${salon.owner.branch}/booking`, bookingBody(salon.clients.maeve, [[salon.services.blowDry, salon.staff.conor, '2027-02-03T11:00:00.000Z']]));
     expect(booked.status).toBe(201);
     const appointmentId = booked.body.clientAppointmentSchedules[0].serviceSchedules[0].appointmentId;
-    const pushed = await waitFor(() => screen.messages.find((m) => m.type === 'appointment.booked' && m.data.appointmentId === appointmentId), { what: 'the push after reopening' });
+    const pushed = await waitFor(() => screen.messages.find((m) => m.type === 'appointment.booked' && m.data.appointmentId === appointmentId), { what: 'the push after subscribing again' });
     expect(pushed.data).toMatchObject({ staffId: salon.staff.conor, startTime: '2027-02-03T11:00:00.000Z' });
+    gateway.unbindAfterMs = 60_000;
   });
 
   it('opens with a one-use ticket (browsers), and refuses a reused ticket or no credentials', async () => {

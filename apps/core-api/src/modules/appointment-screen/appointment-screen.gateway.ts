@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { broadcastBindings, parseEvent } from '@chairbook/contracts';
-import { LOGGER, RabbitMqClient } from '@chairbook/platform';
+import { type BroadcastSubscription, LOGGER, RabbitMqClient } from '@chairbook/platform';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Logger } from 'pino';
@@ -31,6 +31,16 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly screens = new Map<string, Set<WebSocket>>();
   private heartbeat?: NodeJS.Timeout;
+  private subscription?: BroadcastSubscription;
+  private unbindTimer?: NodeJS.Timeout;
+  /** Screens being opened (authorised, binding or upgrading): the copy must stay subscribed. */
+  private opening = 0;
+  /**
+   * How long a copy stays subscribed after its last screen closed, so a screen that reconnects
+   * (a page reload) finds it listening. Then the broker stops delivering appointment changes
+   * to this copy: with no screen open it would only drop them.
+   */
+  unbindAfterMs = 60_000;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -45,25 +55,50 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.upgrade(request, socket, head);
     });
-    await this.broker.subscribeBroadcast(broadcastBindings.appointmentScreen, async (message) => {
-      // No screen open on this copy (most of the time, on most copies): nothing to parse.
-      if (!this.screens.size) return;
-      const raw = JSON.parse(message.content.toString('utf8')) as { branchId?: unknown };
-      // Most events concern a branch with no screen open on this copy: skip the contract check.
-      if (typeof raw.branchId !== 'string' || !this.screens.get(raw.branchId)?.size) return;
-      const event = parseEvent(raw);
-      if (!event.branchId) return;
-      const payload = JSON.stringify({ type: event.type, occurredAt: event.occurredAt, eventId: event.id, data: event.data });
-      for (const socket of this.screens.get(event.branchId) ?? []) {
-        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
-      }
-    });
+    this.subscription = await this.broker.subscribeBroadcast(
+      broadcastBindings.appointmentScreen,
+      (message) => this.push(message.content),
+      // Bound while a screen is open here (see listen): no screen, no deliveries.
+      { active: false },
+    );
     this.heartbeat = setInterval(() => this.ping(), 30_000);
     this.heartbeat.unref();
   }
 
+  /** An appointment change from the broker, to the screens of its branch open on this copy. */
+  private async push(content: Buffer): Promise<void> {
+    // No screen open on this copy (it stays subscribed a while after the last one): nothing to parse.
+    if (!this.screens.size) return;
+    const raw = JSON.parse(content.toString('utf8')) as { branchId?: unknown };
+    // Most events concern a branch with no screen open on this copy: skip the contract check.
+    if (typeof raw.branchId !== 'string' || !this.screens.get(raw.branchId)?.size) return;
+    const event = parseEvent(raw);
+    if (!event.branchId) return;
+    const payload = JSON.stringify({ type: event.type, occurredAt: event.occurredAt, eventId: event.id, data: event.data });
+    for (const socket of this.screens.get(event.branchId) ?? []) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+    }
+  }
+
+  /** Subscribes this copy to appointment changes (if it was not) before a screen opens. */
+  private async listen(): Promise<void> {
+    clearTimeout(this.unbindTimer);
+    this.unbindTimer = undefined;
+    await this.subscription?.setActive(true);
+  }
+
+  /** After the last screen closed: unsubscribe unless one opens within `unbindAfterMs`. */
+  private scheduleUnbind(): void {
+    clearTimeout(this.unbindTimer);
+    this.unbindTimer = setTimeout(() => {
+      if (!this.screens.size && !this.opening) void this.subscription?.setActive(false);
+    }, this.unbindAfterMs);
+    this.unbindTimer.unref();
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.heartbeat);
+    clearTimeout(this.unbindTimer);
     for (const set of this.screens.values()) for (const socket of set) socket.close(1001, 'server shutting down');
     this.server.close();
   }
@@ -87,7 +122,20 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
     } catch {
       return this.refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Basic realm="Chairbook"\r\n');
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.open(ws, branchId));
+    // Counted as opening until it is open or its socket is gone (a handshake ws refuses never calls back).
+    this.opening++;
+    let counted = true;
+    const opened = () => {
+      if (counted) this.opening--;
+      counted = false;
+    };
+    socket.once('close', opened);
+    // Subscribed before the screen's welcome: nothing after the welcome is missed.
+    await this.listen();
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      opened();
+      this.open(ws, branchId);
+    });
   }
 
   private async authorise(request: IncomingMessage, url: URL, branchId: string): Promise<boolean> {
@@ -116,6 +164,7 @@ export class AppointmentScreenGateway implements OnApplicationBootstrap, OnAppli
       set.delete(ws);
       // The last screen of the branch gone: forget the branch, so an idle copy skips every event.
       if (!set.size && this.screens.get(branchId) === set) this.screens.delete(branchId);
+      if (!this.screens.size) this.scheduleUnbind();
       openScreens.dec();
     });
     ws.on('error', (err) => this.logger.debug({ err }, 'screen socket error'));
