@@ -19,6 +19,7 @@ import { formatProfile, summarizeProfile } from './lib/profile-summary.mjs';
 import { baselineTable, compareTable, median, resultsTable, scaleSvg, summarize, svgChart, TARGET_RATIO } from './lib/report.mjs';
 import { runScale, scaleTables } from './lib/scale.mjs';
 import { makeLane } from './scenarios/booking-requests.mjs';
+import { RAW_LOOP_LANE_DAYS } from './scenarios/core-api-appointments.mjs';
 import { staleStatements } from './scenarios/core-api-sql.mjs';
 import { BASELINES, CAMPAIGN_SPEC, EXTERNAL, SCENARIOS } from './scenarios/index.mjs';
 import { localToday } from './seed/appointments.mjs';
@@ -641,7 +642,7 @@ async function main() {
             }
           }
           if (run.scenario.name === 'booking-create' && run.baseline) {
-            const spec = { ...run.laneSpecs.baseline, startDate: DateTime.fromISO(localToday(mainBranch.timeZone)).plus({ days: 3_200 + (round - 1) * 200 }).toISODate(), clientOffset: 30_000 };
+            const spec = { ...run.laneSpecs.baseline, startDate: DateTime.fromISO(localToday(mainBranch.timeZone)).plus({ days: RAW_LOOP_LANE_DAYS.start + (round - 1) * RAW_LOOP_LANE_DAYS.perRound }).toISODate(), clientOffset: 30_000 };
             const loop = await rawLoop({ root: ROOT, serviceEnv, database: databases.core, spec, seconds: opts.duration, logDir, round });
             run.rawLoop.push(loop);
             say(`[round ${round}/${opts.rounds}] ${'booking-create'.padEnd(20)} ${'raw loop'.padEnd(11)} ${String(loop.perSecond).padStart(6)} tx/s without HTTP (${loop.workers} workers, ${loop.conflicts} conflicts, ${loop.cpuUsPerTransaction ?? '-'} µs CPU/tx)`);

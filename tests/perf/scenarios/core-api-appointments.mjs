@@ -97,6 +97,8 @@ export function checkAvailabilityRows(body) {
 // A target walks ~170 slots a day of the lane; the baseline of booking-create, the fastest, at
 // ~3.5k/s over its warm-ups and 5 rounds books ~1,200 days of them: the next lane starts beyond.
 const LANE_START_DAYS = { 'booking-create': { service: 400, baseline: 1_500 }, 'booking-contention': { service: 3_000, baseline: 3_300 } };
+/** The raw loop's lane of round r (booking-create) starts at START + (r - 1) * PER_ROUND days: ~140-190 days a round at 3-4k tx/s. */
+export const RAW_LOOP_LANE_DAYS = { start: 4_000, perRound: 300 };
 
 // The booking path reaches its steady CPU per booking only after ~15 s of load (measured:
 // 5 s of warm-up left round 1 at ~680 µs a booking against ~550 in rounds 2-5; 30 s, ~540 in
