@@ -1,5 +1,5 @@
 import { DomainEvent } from '@chairbook/contracts';
-import { ApiError, batchedTransaction, isTransientDbError, type Statement } from '@chairbook/platform';
+import { ApiError, batchedTransaction, isTransientDbError } from '@chairbook/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkBooking, effectiveTiming, RefusalCode, ScheduleRequest } from '../../../scheduling';
@@ -19,9 +19,6 @@ import { lockStatements } from './locking';
 
 /** Attempts at a booking whose branch's calendar version moved under it (the last one trusts a fresh read). */
 const MAX_CALENDAR_ATTEMPTS = 3;
-
-/** The business's calendar version, read inside the booking's transaction (no row before any change). */
-const CALENDAR_VERSION_OF = (businessId: string): Statement => ['SELECT version FROM calendar_version WHERE business_id = ?', [businessId]];
 
 const sameCalendarVersion = (a: string | number | null | undefined, b: string | number | null | undefined) => String(a ?? 0) === String(b ?? 0);
 
@@ -189,16 +186,17 @@ export class CreateBookingUseCase {
     const answer = await this.withRetry(() =>
       batchedTransaction(this.dataSource, async (tx) => {
         const claim = IdempotencyScope.claimStatements();
-        const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId });
+        const lock = lockStatements({ clientIds, staffIds, roomIds: base.roomIds, machineIds: base.machineIds }, { clientContact: true, businessId, calendarVersionOf: businessId });
         const loadQueries = clientIds.map((clientId) => this.calendar.loadQuery(base, { now, clientId, starts }));
-        const results = await tx.run(...claim, CALENDAR_VERSION_OF(businessId), ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
+        const results = await tx.run(...claim, ...lock.statements, ...loadQueries.flatMap((q) => q.statements));
         // A duplicate request waited on the key's row; it finds the key taken (and replays its answer).
         if (claim.length) await IdempotencyScope.claimed(tx.manager, results[0]);
         let next = claim.length;
         const take = (count: number) => results.slice(next, (next += count));
-        const [versionRows] = take(1) as { version: string | number }[][];
-        if (checkCalendarVersion && !sameCalendarVersion(versionRows[0]?.version, branch.calendar_version)) throw new CalendarChangedError();
-        const contacts = lock.parse(take(lock.statements.length));
+        const locked = take(lock.statements.length);
+        // Read by the staff lock (every schedule names a stylist, so there is always one).
+        if (checkCalendarVersion && !sameCalendarVersion(lock.calendarVersion(locked), branch.calendar_version)) throw new CalendarChangedError();
+        const contacts = lock.parse(locked);
         if (contacts.size !== clientIds.length) throw ApiError.notFound('Client');
         const loads = loadQueries.map((q) => q.parse(take(q.statements.length)));
         const load = loads[0];

@@ -34,12 +34,15 @@ export async function lockRows(
 /**
  * `lockRows` as statements, for a transaction sent in batches (one result each, in order). With
  * `businessId`, clients of another business are neither locked nor returned (a booking answers
- * 404 for them).
+ * 404 for them). With `calendarVersionOf` (a business id), the staff lock also reads that
+ * business's calendar version (a plain read in a subquery: the version's row is not locked,
+ * checked on MariaDB 10.11), saving the booking a statement; `calendarVersion` gives it (null
+ * before any change, undefined when no staff row was locked).
  */
 export function lockStatements(
   rows: { clientIds?: string[]; staffIds?: string[]; roomIds?: string[]; machineIds?: string[] },
-  options: { clientContact?: boolean; businessId?: string } = {},
-): { statements: Statement[]; parse(results: unknown[]): Map<string, LockedClient> } {
+  options: { clientContact?: boolean; businessId?: string; calendarVersionOf?: string } = {},
+): { statements: Statement[]; parse(results: unknown[]): Map<string, LockedClient>; calendarVersion(results: unknown[]): string | number | null | undefined } {
   const order: [string, string[] | undefined][] = [
     ['client', rows.clientIds],
     ['staff', rows.staffIds],
@@ -48,15 +51,22 @@ export function lockStatements(
   ];
   const statements: Statement[] = [];
   let clientStatement = -1;
+  let staffStatement = -1;
   for (const [table, ids] of order) {
     if (!ids?.length) continue;
+    const sorted = [...new Set(ids)].sort();
+    if (table === 'staff' && options.calendarVersionOf) {
+      staffStatement = statements.length;
+      statements.push([
+        'SELECT id, (SELECT version FROM calendar_version WHERE business_id = ?) AS calendar_version FROM staff WHERE id IN (?) ORDER BY id FOR UPDATE',
+        [options.calendarVersionOf, sorted],
+      ]);
+      continue;
+    }
     const columns = table === 'client' && options.clientContact ? CLIENT_CONTACT : 'id';
     const ofBusiness = table === 'client' && options.businessId ? ' AND business_id = ?' : '';
     if (table === 'client') clientStatement = statements.length;
-    statements.push([
-      `SELECT ${columns} FROM ${table} WHERE id IN (?)${ofBusiness} ORDER BY id FOR UPDATE`,
-      ofBusiness ? [[...new Set(ids)].sort(), options.businessId] : [[...new Set(ids)].sort()],
-    ]);
+    statements.push([`SELECT ${columns} FROM ${table} WHERE id IN (?)${ofBusiness} ORDER BY id FOR UPDATE`, ofBusiness ? [sorted, options.businessId] : [sorted]]);
   }
   return {
     statements,
@@ -64,6 +74,11 @@ export function lockStatements(
       const clients = new Map<string, LockedClient>();
       if (clientStatement >= 0 && options.clientContact) for (const row of results[clientStatement] as LockedClient[]) clients.set(row.id, row);
       return clients;
+    },
+    calendarVersion(results) {
+      if (staffStatement < 0) return undefined;
+      const [row] = results[staffStatement] as { calendar_version: string | number | null }[];
+      return row ? row.calendar_version : undefined;
     },
   };
 }
