@@ -1,4 +1,6 @@
 import { parseEvent } from '@chairbook/contracts';
+import { OutboxRelay } from '@chairbook/platform';
+import { randomUUID } from 'node:crypto';
 import { captureEvents, queryDatabase, waitFor } from '@chairbook/testing';
 import { CreateBusinessUseCase } from '../modules/business/use-cases/create-business/create-business.use-case';
 import { CoreApiHarness, startCoreApi } from '../test-support/core-api-harness';
@@ -55,5 +57,23 @@ describe('outbox relay (real MariaDB and RabbitMQ)', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(capture.received.filter((m) => m.body['businessId'] === created.businessId)).toHaveLength(2);
+  });
+  it('deletes rows published longer ago than the retention (7 days), and never an unpublished one', async () => {
+    const day = 24 * 3_600_000;
+    const ids = { old: randomUUID(), recent: randomUUID(), stuck: randomUUID() };
+    const row = (id: string, createdAt: Date, publishedAt: Date | null) => [id, 'test.pruned', '{}', null, createdAt, publishedAt, 0, null];
+    await queryDatabase(api.database, 'INSERT INTO outbox_event (event_id, type, payload, request_id, created_at, published_at, attempts, last_error) VALUES ?', [
+      [
+        row(ids.old, new Date(Date.now() - 9 * day), new Date(Date.now() - 8 * day)),
+        row(ids.recent, new Date(Date.now() - 2 * day), new Date(Date.now() - 1 * day)),
+        // never published (say, a broker refusing it for weeks): kept for the relay
+        row(ids.stuck, new Date(Date.now() - 30 * day), null),
+      ],
+    ]);
+    const relay = api.app.get(OutboxRelay);
+    expect(await relay.prune()).toBeGreaterThanOrEqual(1);
+    const left = await queryDatabase<{ event_id: string }>(api.database, 'SELECT event_id FROM outbox_event WHERE type = ?', ['test.pruned']);
+    expect(left.map((r) => r.event_id).sort()).toEqual([ids.recent, ids.stuck].sort());
+    await queryDatabase(api.database, 'DELETE FROM outbox_event WHERE type = ?', ['test.pruned']);
   });
 });

@@ -32,7 +32,14 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** The pause before the next pass when commits woke the relay during a pass (5 ms). */
   gatherMs?: number;
+  /** How long published rows are kept (7 days): for looking back at what left, then deleted. */
+  retentionMs?: number;
+  /** How often the relay deletes published rows older than that (every 10 minutes). */
+  pruneEveryMs?: number;
 }
+
+/** Published rows deleted per statement: short statements, so writers never wait long. */
+const PRUNE_BATCH = 1_000;
 
 /**
  * Moves committed outbox rows to RabbitMQ. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
@@ -47,6 +54,7 @@ export class OutboxRelay {
   private wakeRequested = false;
   private gathering = false;
   private consecutiveFailures = 0;
+  private lastPrune = Date.now();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -120,6 +128,22 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * Deletes rows published longer ago than the retention (a batch at a time, through the
+   * (published_at, seq) index, up to `maxBatches`); returns how many. Without it the table
+   * grew by every event ever written. Unpublished rows are never touched.
+   */
+  async prune(maxBatches = 20): Promise<number> {
+    const before = new Date(Date.now() - (this.options.retentionMs ?? 7 * 24 * 3_600_000));
+    let deleted = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const result: { affectedRows?: number } = await this.dataSource.query('DELETE FROM outbox_event WHERE published_at < ? ORDER BY published_at LIMIT ?', [before, PRUNE_BATCH]);
+      deleted += result.affectedRows ?? 0;
+      if ((result.affectedRows ?? 0) < PRUNE_BATCH) break;
+    }
+    return deleted;
+  }
+
   private schedule(delayMs: number, gathering = false): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
@@ -141,6 +165,10 @@ export class OutboxRelay {
       this.wakeRequested = false;
       const count = await this.relayOnce();
       this.consecutiveFailures = 0;
+      if (Date.now() - this.lastPrune >= (this.options.pruneEveryMs ?? 10 * 60_000)) {
+        this.lastPrune = Date.now();
+        await this.prune();
+      }
       // A full batch means more may be waiting: go again at once. Commits that woke the relay
       // while it ran go out after a short gather, so that under load one pass carries the
       // events of many requests instead of each request paying a pass of its own.
