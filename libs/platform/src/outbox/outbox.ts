@@ -54,7 +54,8 @@ export class OutboxRelay {
   private wakeRequested = false;
   private gathering = false;
   private consecutiveFailures = 0;
-  private lastPrune = Date.now();
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<unknown>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,6 +68,9 @@ export class OutboxRelay {
     if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
+    // On a timer of its own, so a long clean-up never holds back a relay pass.
+    this.pruneTimer = setInterval(() => this.pruneInBackground(), this.options.pruneEveryMs ?? 10 * 60_000);
+    this.pruneTimer.unref?.();
   }
 
   /** Ask for an immediate pass (after a transaction that wrote events commits). */
@@ -84,7 +88,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    clearInterval(this.pruneTimer);
+    await Promise.all([this.running, this.pruning]);
   }
 
   /**
@@ -130,10 +135,11 @@ export class OutboxRelay {
 
   /**
    * Deletes rows published longer ago than the retention (a batch at a time, through the
-   * (published_at, seq) index, up to `maxBatches`); returns how many. Without it the table
-   * grew by every event ever written. Unpublished rows are never touched.
+   * (published_at, seq) index, until a batch comes back short or `maxBatches` ran); returns how
+   * many. Without it the table grew by every event ever written. Unpublished rows are never
+   * touched.
    */
-  async prune(maxBatches = 20): Promise<number> {
+  async prune(maxBatches = 1_000): Promise<number> {
     const before = new Date(Date.now() - (this.options.retentionMs ?? 7 * 24 * 3_600_000));
     let deleted = 0;
     for (let i = 0; i < maxBatches; i++) {
@@ -142,6 +148,15 @@ export class OutboxRelay {
       if ((result.affectedRows ?? 0) < PRUNE_BATCH) break;
     }
     return deleted;
+  }
+
+  private pruneInBackground(): void {
+    if (this.stopped || this.pruning) return;
+    this.pruning = this.prune()
+      .catch((err: unknown) => this.logger.warn({ err }, 'outbox clean-up failed; will retry'))
+      .finally(() => {
+        this.pruning = undefined;
+      });
   }
 
   private schedule(delayMs: number, gathering = false): void {
@@ -165,10 +180,6 @@ export class OutboxRelay {
       this.wakeRequested = false;
       const count = await this.relayOnce();
       this.consecutiveFailures = 0;
-      if (Date.now() - this.lastPrune >= (this.options.pruneEveryMs ?? 10 * 60_000)) {
-        this.lastPrune = Date.now();
-        await this.prune();
-      }
       // A full batch means more may be waiting: go again at once. Commits that woke the relay
       // while it ran go out after a short gather, so that under load one pass carries the
       // events of many requests instead of each request paying a pass of its own.

@@ -271,8 +271,14 @@ export class RabbitMqClient {
     broadcast.active = active;
     // A failure is logged, not thrown: it means the channel broke, and the next connection
     // binds as `active` then says.
-    broadcast.changes = broadcast.changes.then(() => this.applyBinding(broadcast)).catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast binding change failed'));
-    return broadcast.changes;
+    return this.queueBinding(broadcast).catch((err: unknown) => this.options.logger.warn({ err }, 'broadcast binding change failed'));
+  }
+
+  /** Runs applyBinding after the changes queued before it; a failure does not stop later ones. */
+  private queueBinding(broadcast: Broadcast): Promise<void> {
+    const applied = broadcast.changes.then(() => this.applyBinding(broadcast));
+    broadcast.changes = applied.catch(() => undefined);
+    return applied;
   }
 
   /** Brings the current queue's bindings to what `active` asks (nothing to do while disconnected). */
@@ -509,9 +515,7 @@ export class RabbitMqClient {
     broadcast.channel = channel;
     broadcast.queue = queue;
     broadcast.bound = false;
-    const applied = broadcast.changes.then(() => this.applyBinding(broadcast));
-    broadcast.changes = applied.catch(() => undefined);
-    await applied;
+    await this.queueBinding(broadcast);
     await call((cb) =>
       channel.consume(
         queue,
