@@ -4,6 +4,7 @@ import { createBusiness } from '../../test-support/api-client';
 import { bookingBody, createSalon, TestSalon } from '../../test-support/salon';
 import { newId } from '../../shared/ids';
 import { BranchRowCache } from '../branches/branch-row.cache';
+import { RostersService } from '../rosters/rosters.service';
 
 // A winter Thursday in Dublin: local time = UTC.
 const DAY = '2027-03-04';
@@ -75,6 +76,32 @@ describe('booking: the branch from memory, checked against the calendar version 
     const minutes = (Date.parse(hold.body.holdExpiresAt) - started) / 60_000;
     expect(minutes).toBeGreaterThan(41.5);
     expect(minutes).toBeLessThan(42.5);
+  });
+
+  it('reads a stylist’s rota once for a week of bookings, and still follows each day of it', async () => {
+    const { blowDry } = salon.services;
+    const { aoife } = salon.staff;
+    // The booking path reads its calendar base in 7-day blocks counted from the epoch (a
+    // Thursday): 2027-03-11 to 2027-03-17 is one block. A day off in the middle of it.
+    const dayOff = await salon.owner.put(`${salon.owner.branch}/staff/${aoife}/roster/override/2027-03-13`, { dayOff: true });
+    expect(dayOff.status).toBe(200);
+    const bookOn = async (date: string) => salon.owner.post(`${salon.owner.branch}/booking`, bookingBody(await newClient(), [[blowDry, aoife, `${date}T11:00:00.000Z`]]));
+    // (The first booking may find the cached branch older than the override: see above.)
+    expect((await bookOn('2027-03-11')).status).toBe(201);
+    const rota = jest.spyOn(api.app.get(RostersService), 'rota');
+    const answers = [];
+    for (const date of ['2027-03-12', '2027-03-13', '2027-03-14', '2027-03-17']) answers.push([date, (await bookOn(date)).body.code ?? 201]);
+    expect(answers).toEqual([
+      ['2027-03-12', 201],
+      ['2027-03-13', 'STAFF_NOT_WORKING'],
+      ['2027-03-14', 201],
+      ['2027-03-17', 201],
+    ]);
+    expect(rota).not.toHaveBeenCalled();
+    // The next block is a read of its own.
+    expect((await bookOn('2027-03-18')).status).toBe(201);
+    expect(rota).toHaveBeenCalledTimes(1);
+    rota.mockRestore();
   });
 
   it('answers 404 for another business’s branch even while that branch is cached', async () => {

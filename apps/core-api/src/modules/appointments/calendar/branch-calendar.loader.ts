@@ -95,12 +95,17 @@ export class BranchCalendarLoader {
   private readonly cache = new CalendarBaseCache<CalendarBase>();
 
   /**
-   * The base for `window` (widened to whole UTC days, so bookings on one day share it). When the
+   * The base for `window`, widened to whole UTC days so that requests for one day share it, or
+   * with `block: 'week'` to whole 7-day blocks: for a caller whose load reads only around its own
+   * start times (`loadQuery` with `starts`, the booking path), where a wider base costs nothing
+   * later, so a stylist's bookings across a week share one base read (seven queries) instead of
+   * one a day. Callers that load the base's whole span (availability, moves) keep days. When the
    * branch row carries its business's calendar version (TenancyGuard and BranchesService.require
    * read it), the base comes from the cache.
    */
-  async base(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[]): Promise<CalendarBase> {
-    const days = { start: Math.floor(window.start / DAY_MS) * DAY_MS, end: Math.ceil(window.end / DAY_MS) * DAY_MS };
+  async base(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[], block: 'day' | 'week' = 'day'): Promise<CalendarBase> {
+    const unit = block === 'week' ? 7 * DAY_MS : DAY_MS;
+    const days = { start: Math.floor(window.start / unit) * unit, end: Math.ceil(window.end / unit) * unit };
     const read = () => this.readBase(branch, serviceIds, days, onlyStaffIds);
     if (branch.calendar_version === undefined) return read();
     const ids = (list: string[]) => [...new Set(list)].sort().join(',');

@@ -173,9 +173,10 @@ export class CreateBookingUseCase {
     const clientIds = [...new Set([dto.clientId, ...schedules.map((s) => s.clientId)].filter((c): c is string => !!c))];
     const staffIds = [...new Set(schedules.map((s) => s.staffId))];
     const starts = { start: Math.min(...schedules.map((s) => s.start)), end: Math.max(...schedules.map((s) => s.start)) };
-    // The calendar base (usually from memory) answers for the services (404 when one is not the
-    // branch's), staff, rooms and machines; clients are checked as they are locked.
-    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: starts.start, end: starts.end + 1 }, staffIds);
+    // The calendar base (usually from memory, a week per read: the load below reads only around
+    // these starts) answers for the services (404 when one is not the branch's), staff, rooms and
+    // machines; clients are checked as they are locked.
+    const base = await this.calendar.base(branch, schedules.map((s) => s.serviceId), { start: starts.start, end: starts.end + 1 }, staffIds, 'week');
     this.checkReferences(base, schedules);
     const status = dto.bookingStatus ?? 'ACTIVE';
     const bookingId = newId();
