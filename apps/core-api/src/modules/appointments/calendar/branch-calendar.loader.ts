@@ -105,11 +105,11 @@ export class BranchCalendarLoader {
    */
   async base(branch: BranchRow, serviceIds: string[], window: Interval, onlyStaffIds?: string[], block: 'day' | 'week' = 'day'): Promise<CalendarBase> {
     const unit = block === 'week' ? 7 * DAY_MS : DAY_MS;
-    const days = { start: Math.floor(window.start / unit) * unit, end: Math.ceil(window.end / unit) * unit };
-    const read = () => this.readBase(branch, serviceIds, days, onlyStaffIds);
+    const blocks = { start: Math.floor(window.start / unit) * unit, end: Math.ceil(window.end / unit) * unit };
+    const read = () => this.readBase(branch, serviceIds, blocks, onlyStaffIds);
     if (branch.calendar_version === undefined) return read();
     const ids = (list: string[]) => [...new Set(list)].sort().join(',');
-    const key = [branch.id, branch.calendar_version ?? 0, ids(serviceIds), onlyStaffIds ? ids(onlyStaffIds) : '*', days.start, days.end].join('|');
+    const key = [branch.id, branch.calendar_version ?? 0, ids(serviceIds), onlyStaffIds ? ids(onlyStaffIds) : '*', blocks.start, blocks.end].join('|');
     const base = await this.cache.get(key, read);
     // Everything but the branch's own row (read fresh on each request) comes from the cache.
     return base.branch === branch ? base : { ...base, branch };
