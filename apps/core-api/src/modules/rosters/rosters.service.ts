@@ -6,6 +6,7 @@ import { aliased } from '../../shared/http/aliases';
 import { limitOffset, PageQuery, pageOf } from '../../shared/http/paging';
 import { explainFailedUpdate, iso } from '../../shared/http/versioning';
 import { newId } from '../../shared/ids';
+import { setupTransaction } from '../../shared/transactions';
 import { addDays, checkDateRange, isLocalDate, localDateTime, localParts, parseIsoInstant, toIso } from '../../shared/time';
 import { WEEKDAYS } from '../branches/dto/branch.dto';
 import { BranchRow } from '../branches/branch.view';
@@ -78,8 +79,10 @@ export class RostersService {
       if (hm(shift.startTime) === hm(shift.endTime)) throw ApiError.badRequest('VALIDATION_FAILED', 'A shift must not be empty', [{ field: `weekly[${i}]`, message: 'startTime equals endTime' }]);
     }
     // READ COMMITTED: no gap locks, so two managers setting different stylists' weeks at once
-    // cannot deadlock on the roster index.
-    await this.dataSource.transaction('READ COMMITTED', async (m) => {
+    // cannot deadlock on the roster index. The calendar-version triggers' upserts still can
+    // (seen once in six concurrent weeks under a loaded test run, answered 503): a deadlock
+    // victim runs again, as other set-up changes do.
+    await setupTransaction(this.dataSource, async (m) => {
       await m.query('SELECT id FROM staff WHERE id = ? FOR UPDATE', [staffId]);
       await m.query('DELETE FROM staff_roster_interval WHERE staff_id = ? AND business_id = ?', [staffId, businessId]);
       for (const shift of dto.weekly) {
