@@ -46,6 +46,15 @@ export async function createTestVhost(): Promise<{ url: string; vhost: string; d
   };
 }
 
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Collects every message published to the events exchange with the given binding key. */
 export async function captureEvents(url: string, bindingKey = '#') {
   const connection = await amqplib.connect(url);
@@ -53,10 +62,12 @@ export async function captureEvents(url: string, bindingKey = '#') {
   await channel.assertExchange('chairbook.events', 'topic', { durable: true });
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
   await channel.bindQueue(queue, 'chairbook.events', bindingKey);
-  const received: { routingKey: string; body: Record<string, unknown>; headers: Record<string, unknown> }[] = [];
+  // `body` is the parsed JSON object ({} for anything else, a poison message say); `raw` the text.
+  const received: { routingKey: string; body: Record<string, unknown>; raw: string; headers: Record<string, unknown> }[] = [];
   await channel.consume(queue, (msg) => {
     if (!msg) return;
-    received.push({ routingKey: msg.fields.routingKey, body: JSON.parse(msg.content.toString()), headers: (msg.properties.headers ?? {}) as Record<string, unknown> });
+    const raw = msg.content.toString();
+    received.push({ routingKey: msg.fields.routingKey, body: parseObject(raw), raw, headers: (msg.properties.headers ?? {}) as Record<string, unknown> });
     channel.ack(msg);
   });
   return {
