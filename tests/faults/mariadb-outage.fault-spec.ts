@@ -1,6 +1,6 @@
-import { createTestVhost, queryDatabase, TcpProxy, testDb, waitFor } from '@chairbook/testing';
+import { captureEvents, createTestVhost, queryDatabase, TcpProxy, testDb, waitFor } from '@chairbook/testing';
 import { CoreApi, startCoreApi } from './support/built-services';
-import { integrity, report } from './support/checks';
+import { databaseNow, EventTap, integrity, report } from './support/checks';
 import { Attempt, book, bookingBurst, demoSalon, freeSlots, Salon, Slot, tally } from './support/salon';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,6 +26,9 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
   let core: CoreApi;
   let salon: Salon;
   let slots: Slot[];
+  // What core-api publishes from here on, and since when: integrity's record of the events.
+  let tap: EventTap;
+  let since: Date;
 
   beforeAll(async () => {
     vhost = await createTestVhost();
@@ -34,9 +37,12 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
     core = await startCoreApi({ dbPort: proxy.port, rabbitUrl: vhost.url, name: 'core-api-outage' });
     salon = await demoSalon(core.baseUrl);
     slots = await freeSlots(core.baseUrl, salon, { fromDays: 60, days: 56, max: 3_000 });
+    tap = await captureEvents(vhost.url, '#');
+    since = await databaseNow(core.database);
   });
 
   afterAll(async () => {
+    await tap?.close();
     await core?.close();
     await proxy?.stop();
     await vhost?.dispose();
@@ -74,7 +80,7 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
     const withoutRetryAfter = fiveHundreds.filter((a) => !a.retryAfter);
     const unclean = attempts.filter((a) => !(a.status === 201 || a.status === 503));
     const slowest = Math.max(...attempts.map((a) => a.ms));
-    const state = await integrity(core.database);
+    const state = await integrity(core.database, tap, since);
 
     // Which failed requests had committed anyway (their acknowledgement was cut), before any retry.
     const committedBefore = new Map(
@@ -112,7 +118,7 @@ describe('fault: MariaDB cut under booking load (built core-api behind a TCP pro
         slotOf(r)?.booking_id !== r.bookingId ||
         (committedBefore.has(committedKey(r)) && committedBefore.get(committedKey(r)) !== r.bookingId),
     );
-    const after = await integrity(core.database);
+    const after = await integrity(core.database, tap, since);
 
     report('MariaDB cut under booking load', {
       'outage (proxy cut)': `${((marks.restored - marks.cut) / 1000).toFixed(1)} s`,

@@ -1,7 +1,7 @@
-import { createTestVhost, publishRaw, queryDatabase, queueDepth, waitFor } from '@chairbook/testing';
+import { captureEvents, createTestVhost, publishRaw, queryDatabase, queueDepth, waitFor } from '@chairbook/testing';
 import { randomUUID } from 'node:crypto';
 import { CoreApi, Messaging, startCoreApi, startMessaging } from './support/built-services';
-import { report } from './support/checks';
+import { EventTap, report } from './support/checks';
 import { Attempt, book, demoSalon, freeSlots, Salon, Slot, tally } from './support/salon';
 
 const DLQ = 'messaging.core-events.dlq';
@@ -21,9 +21,12 @@ describe('fault: poison messages dead-lettered while valid events keep flowing (
   let messaging: Messaging;
   let salon: Salon;
   let slots: Slot[];
+  // Everything published on the vhost from the start: the record of what core-api sent.
+  let tap: EventTap;
 
   beforeAll(async () => {
     vhost = await createTestVhost();
+    tap = await captureEvents(vhost.url, '#');
     messaging = await startMessaging({ rabbitUrl: vhost.url, coreApiUrl: 'http://127.0.0.1:9' });
     core = await startCoreApi({ rabbitUrl: vhost.url, name: 'core-api-poison' });
     salon = await demoSalon(core.baseUrl, 20);
@@ -31,6 +34,7 @@ describe('fault: poison messages dead-lettered while valid events keep flowing (
   });
 
   afterAll(async () => {
+    await tap?.close();
     await core?.close();
     await messaging?.close();
     await vhost?.dispose();
@@ -54,11 +58,16 @@ describe('fault: poison messages dead-lettered while valid events keep flowing (
     await bookSome(20, 20);
 
     // Every event core-api published that messaging subscribes to must reach its inbox.
-    await waitFor(async () => (await queryDatabase<{ n: number }>(core.database, 'SELECT COUNT(*) AS n FROM outbox_event WHERE published_at IS NULL'))[0].n === 0, {
+    // The relay deletes a row once the broker confirmed it: an empty outbox means all of it left.
+    await waitFor(async () => Number((await queryDatabase<{ n: number }>(core.database, 'SELECT COUNT(*) AS n FROM outbox_event'))[0].n) === 0, {
       timeoutMs: 30_000,
       what: 'core-api to relay its outbox',
     });
-    const published = (await queryDatabase<{ event_id: string; type: string }>(core.database, 'SELECT event_id, type FROM outbox_event')).filter((e) => MESSAGING_TYPES.test(e.type));
+    await new Promise((r) => setTimeout(r, 500));
+    const poisonIds = new Set(poison.map((p) => String((JSON.parse(p.body.startsWith('{') && p.body.endsWith('}') ? p.body : '{}') as { id?: string }).id)));
+    const published = tap.received
+      .filter((m) => MESSAGING_TYPES.test(m.routingKey) && typeof m.body['id'] === 'string' && !poisonIds.has(m.body['id']))
+      .map((m) => ({ event_id: String(m.body['id']), type: m.routingKey }));
     const inbox = async () => new Set((await queryDatabase<{ event_id: string }>(messaging.database, 'SELECT event_id FROM inbox_event')).map((r) => r.event_id));
     await waitFor(async () => {
       const seen = await inbox();

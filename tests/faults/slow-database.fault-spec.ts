@@ -1,6 +1,6 @@
-import { createTestVhost, queryDatabase, testDb, waitFor } from '@chairbook/testing';
+import { captureEvents, createTestVhost, queryDatabase, testDb, waitFor } from '@chairbook/testing';
 import { CoreApi, ownerAuth, startCoreApi } from './support/built-services';
-import { integrity, report } from './support/checks';
+import { databaseNow, EventTap, integrity, report } from './support/checks';
 import { Attempt, book, demoSalon, freeSlots, Salon, Slot } from './support/salon';
 import { SlowProxy } from './support/slow-proxy';
 
@@ -53,6 +53,9 @@ describe('fault: slow database (built core-api behind a delaying proxy, bounded 
   let core: CoreApi;
   let salon: Salon;
   let slots: Slot[];
+  // What core-api publishes from here on, and since when: integrity's record of the events.
+  let tap: EventTap;
+  let since: Date;
 
   beforeAll(async () => {
     vhost = await createTestVhost();
@@ -61,9 +64,12 @@ describe('fault: slow database (built core-api behind a delaying proxy, bounded 
     core = await startCoreApi({ dbPort: proxy.port, rabbitUrl: vhost.url, name: 'core-api-slow', env: { DB_POOL_SIZE: String(POOL), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
     salon = await demoSalon(core.baseUrl, 20);
     slots = await freeSlots(core.baseUrl, salon, { fromDays: 60, days: 14, max: 200 });
+    tap = await captureEvents(vhost.url, '#');
+    since = await databaseNow(core.database);
   });
 
   afterAll(async () => {
+    await tap?.close();
     await core?.close();
     await proxy?.stop();
     await vhost?.dispose();
@@ -100,7 +106,7 @@ describe('fault: slow database (built core-api behind a delaying proxy, bounded 
     const bad = answers.filter((a) => !(a.status === 200 || a.status === 201 || a.status === 409 || (a.status === 503 && (a.code === 'TIMEOUT' || a.code === 'SERVICE_UNAVAILABLE'))));
     const withoutRetryAfter = answers.filter((a) => a.status === 503 && !a.retryAfter);
     const bookings = answers.filter((a) => a.what === 'booking');
-    const state = await integrity(core.database);
+    const state = await integrity(core.database, tap, since);
     const [{ n: committed }] = await queryDatabase<{ n: number }>(core.database, "SELECT COUNT(*) AS n FROM appointment WHERE activation_state = 'ACTIVE'");
 
     report('slow database (500 ms per reply, pool of 2, 150 requests at once)', {

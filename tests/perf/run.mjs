@@ -214,7 +214,7 @@ async function measure(load, target, run, opts, headers, round) {
 async function outboxBacklog(server, database) {
   const c = await connect(server, database);
   try {
-    const [[row]] = await c.query('SELECT COUNT(*) AS n FROM outbox_event WHERE published_at IS NULL');
+    const [[row]] = await c.query('SELECT COUNT(*) AS n FROM outbox_event');
     return Number(row.n);
   } finally {
     await c.end();

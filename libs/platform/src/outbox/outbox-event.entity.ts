@@ -1,11 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * An event waiting to be published, written in the same transaction as the change it
  * describes, so a committed change always gets its event and a rolled-back one never does.
+ * The relay deletes a row once the broker confirmed it (see OutboxRelay).
  */
 @Entity('outbox_event')
-@Index('ix_outbox_unpublished', ['publishedAt', 'seq'])
 export class OutboxEventEntity {
   /** Insertion order, so events of one aggregate leave in the order they happened. */
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
@@ -26,9 +26,6 @@ export class OutboxEventEntity {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
-
-  @Column({ name: 'published_at', type: 'datetime', precision: 3, nullable: true })
-  publishedAt!: Date | null;
 
   @Column({ type: 'int', default: 0 })
   attempts!: number;
@@ -66,3 +63,14 @@ CREATE TABLE outbox_event (
 export const OUTBOX_DROP_EVENT_ID_KEY = 'ALTER TABLE outbox_event DROP INDEX uq_outbox_event_id';
 /** The way back (down migrations). */
 export const OUTBOX_ADD_EVENT_ID_KEY = 'ALTER TABLE outbox_event ADD UNIQUE KEY uq_outbox_event_id (event_id)';
+
+/**
+ * The outbox keeps only events still to leave (OUTBOX_DELETE_ON_PUBLISH, a later migration of
+ * each owning service): rows already published are deleted, a batch per statement so that no
+ * statement holds writers up for long, then the published_at column and its index go. Nothing
+ * reads a published row any more.
+ */
+export const OUTBOX_DELETE_PUBLISHED_BATCH = 'DELETE FROM outbox_event WHERE published_at IS NOT NULL LIMIT 10000';
+export const OUTBOX_DELETE_ON_PUBLISH = 'ALTER TABLE outbox_event DROP INDEX ix_outbox_unpublished, DROP COLUMN published_at';
+/** The way back (down migrations): every row left is unpublished. */
+export const OUTBOX_MARK_ON_PUBLISH = 'ALTER TABLE outbox_event ADD COLUMN published_at DATETIME(3) NULL AFTER created_at, ADD KEY ix_outbox_unpublished (published_at, seq)';

@@ -5,6 +5,7 @@ import { ReportIndexes1764000500100 } from './1764000500100-report-indexes';
 import { RateLimitWindow1764000600000 } from './1764000600000-rate-limit-window';
 import { CalendarVersion1764000700000 } from './1764000700000-calendar-version';
 import { OutboxEventIdUnindexed1764000800000 } from './1764000800000-outbox-event-id-unindexed';
+import { OutboxDeleteOnPublish1764000900000 } from './1764000900000-outbox-delete-on-publish';
 
 /** Every migration, in order. Listed as classes (not globs) so the bundled app finds them. */
 export const coreMigrations = [
@@ -15,4 +16,5 @@ export const coreMigrations = [
   RateLimitWindow1764000600000,
   CalendarVersion1764000700000,
   OutboxEventIdUnindexed1764000800000,
+  OutboxDeleteOnPublish1764000900000,
 ];

@@ -1,5 +1,5 @@
 import { queryDatabase } from '@chairbook/testing';
-import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
+import { CoreApiHarness, publishedEvents, startCoreApi } from '../../test-support/core-api-harness';
 import { bookingBody, createSalon, TestSalon } from '../../test-support/salon';
 
 // A winter Tuesday in Dublin: local time = UTC, so the times below read the same both ways.
@@ -124,7 +124,7 @@ describe('availability and booking (real MariaDB)', () => {
     const activated = await salon.owner.post(`${salon.owner.branch}/booking/${hold2.body.bookingId}/activate`);
     expect(activated.status).toBe(200);
     expect(activated.body.bookingStatus).toBe('ACTIVE');
-    const events = await queryDatabase<{ type: string }>(api.database, 'SELECT type FROM outbox_event WHERE payload LIKE ? ORDER BY seq', [`%${hold2.body.bookingId}%`]);
+    const events = await publishedEvents(api, hold2.body.bookingId);
     expect(events.map((e) => e.type)).toEqual(['appointment.booked', 'booking.confirmed']);
   });
 
@@ -136,7 +136,7 @@ describe('availability and booking (real MariaDB)', () => {
     expect(cancelled.body.bookingStatus).toBe('CANCELED');
     const rebook = await salon.owner.post(`${salon.owner.branch}/booking`, bookingBody(salon.clients.siobhan, [[salon.services.cut, salon.staff.conor, at('11:30')]]));
     expect(rebook.status).toBe(201);
-    const events = await queryDatabase<{ type: string }>(api.database, 'SELECT type FROM outbox_event WHERE payload LIKE ? ORDER BY seq', [`%${booking.body.bookingId}%`]);
+    const events = await publishedEvents(api, booking.body.bookingId);
     expect(events.map((e) => e.type)).toEqual(['appointment.booked', 'booking.confirmed', 'appointment.cancelled', 'booking.cancelled']);
   });
 

@@ -1,6 +1,6 @@
 import { queryDatabase } from '@chairbook/testing';
 import { ApiClient, addUser, createBusiness } from '../../test-support/api-client';
-import { CoreApiHarness, startCoreApi } from '../../test-support/core-api-harness';
+import { CoreApiHarness, publishedEvents, startCoreApi } from '../../test-support/core-api-harness';
 
 describe('clients API (real MariaDB)', () => {
   let api: CoreApiHarness;
@@ -123,7 +123,7 @@ describe('clients API (real MariaDB)', () => {
     expect(updated.body).toMatchObject({ version: 2, smsMarketingConsent: true, notes: 'Prefers mornings', smsReminderConsent: true });
     const stale = await owner.put(`${owner.business}/client/${clientId}`, { version: 1, notes: 'lost' });
     expect(stale.status).toBe(409);
-    const events = await queryDatabase<{ type: string }>(api.database, 'SELECT type FROM outbox_event WHERE payload LIKE ? ORDER BY seq', [`%${clientId}%`]);
+    const events = await publishedEvents(api, clientId);
     expect(events.map((e) => e.type)).toEqual(['client.created', 'client.updated', 'client.consent_changed']);
   });
 

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
 import type { ApiClient } from '../../../test-support/api-client';
-import type { CoreApiHarness } from '../../../test-support/core-api-harness';
+import { type CoreApiHarness, publishedEvents } from '../../../test-support/core-api-harness';
 import { bookingBody, createSalon, TestSalon } from '../../../test-support/salon';
 
 /** A test salon that sells: VAT 13.5% on services, 23% on products, two retail products and a professional one. */
@@ -80,17 +79,14 @@ export async function stockOf(owner: ApiClient, productId: string): Promise<numb
   return (await owner.get(`${owner.branch}/product/${productId}`)).body.quantityInStock;
 }
 
-/** Events written to the outbox that mention `id` (types in order). */
+/** Events published that mention `id` (types in order). */
 export async function outboxTypesMentioning(api: CoreApiHarness, id: string): Promise<string[]> {
-  const rows: { type: string }[] = await api.app
-    .get(DataSource)
-    .query('SELECT type FROM outbox_event WHERE payload LIKE ? ORDER BY seq', [`%${id}%`]);
-  return rows.map((r) => r.type);
+  return (await publishedEvents(api, id)).map((e) => e.type);
 }
 
+/** The first event of `type` published that mentions `id`. */
 export async function outboxPayload(api: CoreApiHarness, type: string, id: string): Promise<Record<string, any>> {
-  const rows: { payload: string }[] = await api.app
-    .get(DataSource)
-    .query('SELECT payload FROM outbox_event WHERE type = ? AND payload LIKE ? ORDER BY seq', [type, `%${id}%`]);
-  return JSON.parse(rows[0].payload);
+  const event = (await publishedEvents(api, id)).find((e) => e.type === type);
+  if (!event) throw new Error(`no ${type} event mentions ${id}`);
+  return event.payload;
 }
