@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, type QueryRunner } from 'typeorm';
 
 /**
  * An event waiting to be published, written in the same transaction as the change it
@@ -65,12 +65,20 @@ export const OUTBOX_DROP_EVENT_ID_KEY = 'ALTER TABLE outbox_event DROP INDEX uq_
 export const OUTBOX_ADD_EVENT_ID_KEY = 'ALTER TABLE outbox_event ADD UNIQUE KEY uq_outbox_event_id (event_id)';
 
 /**
- * The outbox keeps only events still to leave (OUTBOX_DELETE_ON_PUBLISH, a later migration of
- * each owning service): rows already published are deleted, a batch per statement so that no
- * statement holds writers up for long, then the published_at column and its index go. Nothing
- * reads a published row any more.
+ * The outbox keeps only events still to leave (a later migration of each owning service calls
+ * this): rows already published are deleted, a batch per statement so that no statement holds
+ * writers up for long, then the published_at column and its index go. Nothing reads a published
+ * row any more.
  */
-export const OUTBOX_DELETE_PUBLISHED_BATCH = 'DELETE FROM outbox_event WHERE published_at IS NOT NULL LIMIT 10000';
-export const OUTBOX_DELETE_ON_PUBLISH = 'ALTER TABLE outbox_event DROP INDEX ix_outbox_unpublished, DROP COLUMN published_at';
+export async function outboxDeleteOnPublish(q: QueryRunner): Promise<void> {
+  for (;;) {
+    const result: { affectedRows?: number } = await q.query('DELETE FROM outbox_event WHERE published_at IS NOT NULL LIMIT 10000');
+    if (!result.affectedRows) break;
+  }
+  await q.query('ALTER TABLE outbox_event DROP INDEX ix_outbox_unpublished, DROP COLUMN published_at');
+}
+
 /** The way back (down migrations): every row left is unpublished. */
-export const OUTBOX_MARK_ON_PUBLISH = 'ALTER TABLE outbox_event ADD COLUMN published_at DATETIME(3) NULL AFTER created_at, ADD KEY ix_outbox_unpublished (published_at, seq)';
+export async function outboxMarkOnPublish(q: QueryRunner): Promise<void> {
+  await q.query('ALTER TABLE outbox_event ADD COLUMN published_at DATETIME(3) NULL AFTER created_at, ADD KEY ix_outbox_unpublished (published_at, seq)');
+}

@@ -1,19 +1,15 @@
-import { OUTBOX_DELETE_ON_PUBLISH, OUTBOX_DELETE_PUBLISHED_BATCH, OUTBOX_MARK_ON_PUBLISH } from '@chairbook/platform';
+import { outboxDeleteOnPublish, outboxMarkOnPublish } from '@chairbook/platform';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The relay deletes what it published instead of marking it (see OUTBOX_DELETE_ON_PUBLISH). */
+/** The relay deletes what it published instead of marking it (see outboxDeleteOnPublish). */
 export class OutboxDeleteOnPublish1764000400000 implements MigrationInterface {
   name = 'OutboxDeleteOnPublish1764000400000';
 
   async up(q: QueryRunner): Promise<void> {
-    for (;;) {
-      const result: { affectedRows?: number } = await q.query(OUTBOX_DELETE_PUBLISHED_BATCH);
-      if (!result.affectedRows) break;
-    }
-    await q.query(OUTBOX_DELETE_ON_PUBLISH);
+    await outboxDeleteOnPublish(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(OUTBOX_MARK_ON_PUBLISH);
+    await outboxMarkOnPublish(q);
   }
 }
