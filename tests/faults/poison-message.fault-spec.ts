@@ -1,4 +1,4 @@
-import { captureEvents, createTestVhost, publishRaw, queryDatabase, queueDepth, waitFor } from '@chairbook/testing';
+import { captureEvents, createTestVhost, publishRaw, queryDatabase, queueDepth, waitFor, waitForEventsRelayed } from '@chairbook/testing';
 import { randomUUID } from 'node:crypto';
 import { CoreApi, Messaging, startCoreApi, startMessaging } from './support/built-services';
 import { EventTap, report } from './support/checks';
@@ -58,12 +58,7 @@ describe('fault: poison messages dead-lettered while valid events keep flowing (
     await bookSome(20, 20);
 
     // Every event core-api published that messaging subscribes to must reach its inbox.
-    // The relay deletes a row once the broker confirmed it: an empty outbox means all of it left.
-    await waitFor(async () => Number((await queryDatabase<{ n: number }>(core.database, 'SELECT COUNT(*) AS n FROM outbox_event'))[0].n) === 0, {
-      timeoutMs: 30_000,
-      what: 'core-api to relay its outbox',
-    });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForEventsRelayed(core.database, tap, { timeoutMs: 30_000, intervalMs: 250 });
     const poisonIds = new Set(poison.map((p) => String((JSON.parse(p.body.startsWith('{') && p.body.endsWith('}') ? p.body : '{}') as { id?: string }).id)));
     const published = tap.received
       .filter((m) => MESSAGING_TYPES.test(m.routingKey) && typeof m.body['id'] === 'string' && !poisonIds.has(m.body['id']))

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './outbox';
 export * from './rabbitmq';
 export * from './tcp-proxy';
 export * from './wait-for';

@@ -1,4 +1,4 @@
-import { captureEvents, queryDatabase, waitFor } from '@chairbook/testing';
+import { captureEvents, queryDatabase, waitForEventsRelayed } from '@chairbook/testing';
 
 /** Everything published on a run's vhost: a queue of the test's own bound to every event (start it before the load). */
 export type EventTap = Awaited<ReturnType<typeof captureEvents>>;
@@ -34,16 +34,8 @@ export async function databaseNow(database: string): Promise<Date> {
  * the outbox to drain and the tap to settle first, so an event between the two is not missed.
  */
 export async function integrity(database: string, tap: EventTap, since: Date): Promise<Integrity> {
-  const pending = async () => Number((await queryDatabase<{ n: number }>(database, 'SELECT COUNT(*) AS n FROM outbox_event'))[0].n);
-  let seen = -1;
-  await waitFor(
-    async () => {
-      const settled = (await pending()) === 0 && tap.received.length === seen;
-      seen = tap.received.length;
-      return settled;
-    },
-    { timeoutMs: 60_000, intervalMs: 250, what: 'the outbox to drain' },
-  ).catch(() => undefined);
+  // Counted as they are when it does not drain: what is left shows as `unpublished`.
+  await waitForEventsRelayed(database, tap, { timeoutMs: 60_000, intervalMs: 250 }).catch(() => undefined);
   const bookings = await queryDatabase<{ id: string; status: string }>(database, 'SELECT id, status FROM booking WHERE created_at >= ?', [since]);
   const appointments = await queryDatabase<{ id: string; booking_id: string | null }>(database, 'SELECT id, booking_id FROM appointment WHERE created_at >= ?', [since]);
   const everyAppointment = new Set((await queryDatabase<{ id: string }>(database, 'SELECT id FROM appointment')).map((a) => a.id));

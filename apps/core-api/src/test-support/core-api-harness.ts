@@ -1,5 +1,5 @@
 import { createLogger } from '@chairbook/platform';
-import { captureEvents, queryDatabase, ServiceHarness, startServiceForTest, waitFor } from '@chairbook/testing';
+import { captureEvents, ServiceHarness, startServiceForTest, waitForEventsRelayed } from '@chairbook/testing';
 import { CoreApiConfig, loadCoreApiConfig } from '../config/core-api.config';
 import { migrateCoreDatabase } from '../database/migrate';
 import { createCoreApiApp } from '../http-app';
@@ -45,15 +45,6 @@ export interface PublishedEvent {
  * after the broker confirmed it) and the test's queue has stopped growing.
  */
 export async function publishedEvents(api: CoreApiHarness, text = ''): Promise<PublishedEvent[]> {
-  let seen = -1;
-  await waitFor(
-    async () => {
-      const [{ n }] = await queryDatabase<{ n: number | string }>(api.database, 'SELECT COUNT(*) AS n FROM outbox_event');
-      const settled = Number(n) === 0 && api.events.received.length === seen;
-      seen = api.events.received.length;
-      return settled;
-    },
-    { timeoutMs: 15_000, intervalMs: 50, what: 'the outbox to be relayed and its events received' },
-  );
+  await waitForEventsRelayed(api.database, api.events);
   return api.events.received.filter((m) => JSON.stringify(m.body).includes(text)).map((m) => ({ type: m.routingKey, payload: m.body }));
 }
